@@ -1,0 +1,270 @@
+#include "args.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+__attribute__((format(printf, 1, 2)))
+static char *message(const char *fmt, ...)
+{
+    va_list ap;
+    char *m;
+
+    va_start(ap, fmt);
+    if (vasprintf(&m, fmt, ap) < 0)
+        abort();
+    va_end(ap);
+    return m;
+}
+
+/* "<before> '<value>'<after>", the user's value quoted safely. */
+static char *bad_value(const char *before, const char *value,
+                       const char *after)
+{
+    char *q = quote_value(value);
+    char *m = message("%s %s%s", before, q, after);
+
+    free(q);
+    return m;
+}
+
+static const struct {
+    char letter; /* upper case; matched case-insensitively */
+    enum verb verb;
+} verbs[] = {
+    { 'L', VERB_LIST },  { 'S', VERB_ADD_CHECK }, { 'A', VERB_ADD },
+    { 'D', VERB_DELETE }, { 'Q', VERB_QUERY },     { 'R', VERB_RESET },
+    { 'X', VERB_SCAN },
+};
+
+const char *verb_switch(enum verb v)
+{
+    static const char *names[] = {
+        [VERB_NONE] = "-L", [VERB_LIST] = "-L",   [VERB_ADD_CHECK] = "-S",
+        [VERB_ADD] = "-A",  [VERB_DELETE] = "-D", [VERB_QUERY] = "-Q",
+        [VERB_RESET] = "-R", [VERB_SCAN] = "-X",
+    };
+    return names[v];
+}
+
+static char *parse_int(const char *opt, const char *arg, int min, int max,
+                       int *out)
+{
+    char *end;
+    long v;
+
+    errno = 0;
+    v = strtol(arg, &end, 10);
+    if (errno != 0 || end == arg || *end != '\0' || v < min || v > max) {
+        char *q = quote_value(arg);
+        char *m = message("%s takes a whole number from %d to %d, not %s",
+                          opt, min, max, q);
+
+        free(q);
+        return m;
+    }
+    *out = (int)v;
+    return NULL;
+}
+
+/* Long options: "--name", "--name=value" or "--name value". */
+static char *parse_long(const char *arg, int argc, char *const argv[],
+                        int *i, struct options *o)
+{
+    const char *eq = strchr(arg, '=');
+    size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+    const char *value = eq ? eq + 1 : NULL;
+    static const char *const with_value[] = { "--uri", "--timeout",
+                                              "--page-size" };
+    bool needs = false;
+
+    for (size_t k = 0; k < sizeof(with_value) / sizeof(*with_value); k++)
+        if (strlen(with_value[k]) == len
+            && strncmp(arg, with_value[k], len) == 0)
+            needs = true;
+    if (needs && value == NULL) {
+        if (*i + 1 >= argc)
+            return message("%.*s needs a value", (int)len, arg);
+        value = argv[++*i];
+    } else if (!needs && value != NULL) {
+        return message("%.*s takes no value", (int)len, arg);
+    }
+
+#define IS(name) (strlen(name) == len && strncmp(arg, name, len) == 0)
+    if (IS("--help"))
+        o->help = true;
+    else if (IS("--version"))
+        o->version = true;
+    else if (IS("--verbose"))
+        o->verbose = true;
+    else if (IS("--uri"))
+        o->uri = value;
+    else if (IS("--timeout"))
+        return parse_int("--timeout", value, 0, 86400, &o->timeout);
+    else if (IS("--page-size"))
+        return parse_int("--page-size", value, 1, 100000, &o->page_size);
+    else
+        return bad_value("unknown option", arg, "");
+#undef IS
+    return NULL;
+}
+
+static char *set_verb(struct request *r, enum verb v)
+{
+    if (r->verb != VERB_NONE && r->verb != v)
+        return message("%s and %s cannot be combined", verb_switch(r->verb),
+                       verb_switch(v));
+    r->verb = v;
+    return NULL;
+}
+
+static char *parse_short(const char *arg, int argc, char *const argv[],
+                         int *i, struct options *o)
+{
+    struct request *r = &o->req;
+    char c = arg[1];
+    char up = (char)toupper((unsigned char)c);
+
+    /* Unix options: case matters (-h is help, -H the URI). */
+    switch (c) {
+    case 'h':
+    case '?':
+        o->help = true;
+        return NULL;
+    case 'H':
+        if (*i + 1 >= argc)
+            return message("-H needs an LDAP URI");
+        o->uri = argv[++*i];
+        return NULL;
+    case 'v':
+        o->verbose = true;
+        return NULL;
+    default:
+        break;
+    }
+    for (size_t k = 0; k < sizeof(verbs) / sizeof(*verbs); k++)
+        if (verbs[k].letter == up)
+            return set_verb(r, verbs[k].verb);
+    switch (up) {
+    case 'F':
+        r->forest = true;
+        return NULL;
+    case 'P':
+        r->no_progress = true;
+        return NULL;
+    case 'C':
+    case 'U': {
+        enum account_kind k = up == 'C' ? KIND_COMPUTER : KIND_USER;
+
+        if (r->kind != KIND_ANY && r->kind != k)
+            return message("-C and -U cannot be combined");
+        r->kind = k;
+        return NULL;
+    }
+    case 'T':
+        if (*i + 1 >= argc)
+            return message("-T needs a domain (\"\" or * for the current one)");
+        if (r->ndomains == MAX_DOMAINS)
+            return message("at most %d -T domains", MAX_DOMAINS);
+        r->domains[r->ndomains++] = argv[++*i];
+        return NULL;
+    default:
+        return bad_value("unknown option", arg, "");
+    }
+}
+
+/* Checks what the verb needs once every argument is read. */
+static char *check_request(struct options *o, const char *pos[], int npos)
+{
+    struct request *r = &o->req;
+    int want;
+
+    if (r->verb == VERB_NONE) {
+        if (npos == 0)
+            return message("no account given");
+        r->verb = VERB_LIST;
+    }
+    switch (r->verb) {
+    case VERB_ADD_CHECK:
+    case VERB_ADD:
+    case VERB_DELETE:
+        want = 2;
+        break;
+    case VERB_SCAN:
+        want = 0;
+        break;
+    default:
+        want = 1;
+        break;
+    }
+    if (npos < want) {
+        static const char *const needs[] = { "", "an account",
+                                             "an SPN and an account" };
+        return message("%s needs %s", verb_switch(r->verb),
+                       r->verb == VERB_QUERY ? "an SPN" : needs[want]);
+    }
+    if (npos > want)
+        return bad_value("unexpected argument", pos[want], "");
+
+    if (want == 2) {
+        r->spn = pos[0];
+        r->account = pos[1];
+    } else if (r->verb == VERB_QUERY) {
+        r->spn = pos[0];
+    } else if (want == 1) {
+        r->account = pos[0];
+    }
+
+    if ((r->forest || r->ndomains > 0) && r->verb != VERB_ADD_CHECK
+        && r->verb != VERB_ADD && r->verb != VERB_QUERY
+        && r->verb != VERB_SCAN)
+        return message("%s applies only to -S, -A, -Q and -X",
+                       r->forest ? "-F" : "-T");
+    if (r->forest && r->ndomains > 0)
+        return message("-F and -T cannot be combined");
+    if (r->kind != KIND_ANY && r->account == NULL)
+        return message("%s applies only to switches that take an account",
+                       r->kind == KIND_COMPUTER ? "-C" : "-U");
+    return NULL;
+}
+
+char *args_parse(int argc, char *const argv[], struct options *o)
+{
+    const char **pos = calloc((size_t)argc + 1, sizeof(*pos));
+    int npos = 0;
+    bool dashdash = false;
+    char *err = NULL;
+
+    if (pos == NULL)
+        abort();
+    memset(o, 0, sizeof(*o));
+    o->timeout = DEFAULT_TIMEOUT;
+    o->page_size = DEFAULT_PAGE_SIZE;
+    o->empty = argc <= 1;
+
+    for (int i = 1; i < argc && err == NULL; i++) {
+        const char *a = argv[i];
+
+        if (dashdash || a[0] != '-' || a[1] == '\0') {
+            if (strcmp(a, "/?") == 0 && !dashdash)
+                o->help = true;
+            else
+                pos[npos++] = a;
+        } else if (strcmp(a, "--") == 0) {
+            dashdash = true;
+        } else if (a[1] == '-') {
+            err = parse_long(a, argc, argv, &i, o);
+        } else if (a[2] != '\0') {
+            err = bad_value("unknown option", a, " (one switch per argument)");
+        } else {
+            err = parse_short(a, argc, argv, &i, o);
+        }
+    }
+    if (err == NULL && !o->help && !o->version && !o->empty)
+        err = check_request(o, pos, npos);
+    free(pos);
+    return err;
+}

@@ -1,0 +1,60 @@
+/*
+ * The command line: Setspn.exe's switches (case-insensitive letters) and
+ * the Unix options (case-sensitive), parsed into one request.  Pure, so
+ * every rule is unit-tested.
+ */
+#ifndef SETSPN_ARGS_H
+#define SETSPN_ARGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "spn.h"
+
+enum verb {
+    VERB_NONE,
+    VERB_LIST,       /* -L */
+    VERB_ADD_CHECK,  /* -S */
+    VERB_ADD,        /* -A */
+    VERB_DELETE,     /* -D */
+    VERB_QUERY,      /* -Q */
+    VERB_RESET,      /* -R */
+    VERB_SCAN        /* -X */
+};
+
+#define MAX_DOMAINS 16
+
+struct request {
+    enum verb verb;
+    const char *spn;     /* points into argv */
+    const char *account; /* points into argv */
+    enum account_kind kind;
+    bool forest;         /* -F */
+    const char *domains[MAX_DOMAINS]; /* -T, in order given */
+    size_t ndomains;
+    bool no_progress;    /* -P */
+};
+
+struct options {
+    struct request req;
+    const char *uri;   /* -H, --uri */
+    int timeout;       /* --timeout, seconds; 0: none */
+    int page_size;     /* --page-size */
+    bool verbose;      /* -v */
+    bool help;         /* -h, -?, /?, --help */
+    bool version;      /* --version */
+    bool empty;        /* no arguments at all */
+};
+
+#define DEFAULT_TIMEOUT 10
+#define DEFAULT_PAGE_SIZE 1000
+
+/* Parses argv[1..argc).  Returns NULL on success, else a malloc'd one-line
+ * message naming the bad argument (caller frees).  Strings in o point into
+ * argv. */
+char *args_parse(int argc, char *const argv[], struct options *o);
+
+/* The switch letter of a verb, for messages ("-S"). */
+const char *verb_switch(enum verb v);
+
+#endif

@@ -1,0 +1,761 @@
+#include "ldap_ops.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <krb5.h>
+#include <ldap.h>
+#include <sasl/sasl.h>
+
+/* libldap takes attribute names and OIDs as non-const char *. */
+static char A_DEFAULT_NC[] = "defaultNamingContext";
+static char A_CONFIG_NC[] = "configurationNamingContext";
+static char A_SPN[] = "servicePrincipalName";
+static char A_SAM[] = "sAMAccountName";
+static char A_DNSHOST[] = "dNSHostName";
+static char A_OBJECTCLASS[] = "objectClass";
+static char OID_PAGED[] = LDAP_CONTROL_PAGEDRESULTS;
+
+struct sp_conn {
+    LDAP *ld;
+    char *uri;
+    char *base;      /* defaultNamingContext */
+    char *config;    /* configurationNamingContext */
+    char *principal; /* the Kerberos identity we bind as */
+    char *error;
+    unsigned ssf;
+    unsigned pages;
+    int timeout;
+    int page_size;
+};
+
+static char *xstrdup(const char *s)
+{
+    char *r = strdup(s);
+
+    if (r == NULL)
+        abort();
+    return r;
+}
+
+static void *xrealloc(void *p, size_t n)
+{
+    void *r = realloc(p, n);
+
+    if (r == NULL)
+        abort();
+    return r;
+}
+
+__attribute__((format(printf, 3, 4)))
+static enum sp_status fail(struct sp_conn *c, enum sp_status st,
+                           const char *fmt, ...)
+{
+    va_list ap;
+    char *msg;
+
+    va_start(ap, fmt);
+    if (vasprintf(&msg, fmt, ap) < 0)
+        abort();
+    va_end(ap);
+    free(c->error);
+    c->error = msg;
+    return st;
+}
+
+/* Server diagnostics end in newlines and NULs on some DCs. */
+static const char *clean_diag(char *diag)
+{
+    size_t n;
+
+    if (diag == NULL)
+        return "";
+    n = strlen(diag);
+    while (n > 0 && (diag[n - 1] == '\n' || diag[n - 1] == '\r'
+                     || diag[n - 1] == ' '))
+        diag[--n] = '\0';
+    return diag;
+}
+
+/* Records an LDAP failure: "<what>: <error text> (<code>)[: <diagnostic>]". */
+static enum sp_status fail_ldap(struct sp_conn *c, enum sp_op op, int rc,
+                                char *diag, const char *what)
+{
+    const char *d = clean_diag(diag);
+    enum sp_status st = sp_classify(rc, d, op);
+
+    return fail(c, st, "%s: %s (%d)%s%s", what, ldap_err2string(rc), rc,
+                *d ? ": " : "", d);
+}
+
+/* The same, taking the diagnostic from the handle (no result message). */
+static enum sp_status fail_ld(struct sp_conn *c, enum sp_op op, int rc,
+                              const char *what)
+{
+    char *diag = NULL;
+    enum sp_status st;
+
+    if (c->ld != NULL)
+        ldap_get_option(c->ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &diag);
+    st = fail_ldap(c, op, rc, diag, what);
+    ldap_memfree(diag);
+    return st;
+}
+
+struct sp_conn *sp_conn_new(void)
+{
+    struct sp_conn *c = calloc(1, sizeof(*c));
+
+    if (c == NULL)
+        abort();
+    c->page_size = 1000;
+    return c;
+}
+
+void sp_conn_free(struct sp_conn *c)
+{
+    if (c == NULL)
+        return;
+    if (c->ld != NULL)
+        ldap_unbind_ext_s(c->ld, NULL, NULL);
+    free(c->uri);
+    free(c->base);
+    free(c->config);
+    free(c->principal);
+    free(c->error);
+    free(c);
+}
+
+const char *sp_conn_error(const struct sp_conn *c)
+{
+    return c->error != NULL ? c->error : "";
+}
+
+const char *sp_conn_uri(const struct sp_conn *c) { return c->uri; }
+const char *sp_conn_base(const struct sp_conn *c) { return c->base; }
+const char *sp_conn_principal(const struct sp_conn *c) { return c->principal; }
+unsigned sp_conn_ssf(const struct sp_conn *c) { return c->ssf; }
+unsigned sp_conn_pages(const struct sp_conn *c) { return c->pages; }
+
+/*
+ * GSSAPI would fail later with a long generic text; checking the cache
+ * first lets us say plainly that there is no usable ticket.
+ */
+static enum sp_status check_credentials(struct sp_conn *c)
+{
+    krb5_context kc = NULL;
+    krb5_ccache cc = NULL;
+    krb5_principal me = NULL;
+    krb5_cc_cursor cur;
+    krb5_creds creds;
+    krb5_error_code kr;
+    char *name = NULL;
+    const char *ccname;
+    enum sp_status st = SP_OK;
+    bool have_tgt = false;
+    krb5_timestamp end = 0;
+
+    if (krb5_init_context(&kc) != 0)
+        return fail(c, SP_AUTH, "cannot initialise Kerberos (check "
+                                "KRB5_CONFIG and /etc/krb5.conf)");
+    kr = krb5_cc_default(kc, &cc);
+    if (kr != 0) {
+        const char *m = krb5_get_error_message(kc, kr);
+
+        st = fail(c, SP_AUTH, "cannot open the Kerberos credential cache: %s",
+                  m);
+        krb5_free_error_message(kc, m);
+        goto done;
+    }
+    ccname = krb5_cc_get_name(kc, cc);
+    if (krb5_cc_get_principal(kc, cc, &me) != 0) {
+        st = fail(c, SP_AUTH,
+                  "no Kerberos credentials in %s:%s: run kinit first",
+                  krb5_cc_get_type(kc, cc), ccname ? ccname : "");
+        goto done;
+    }
+    if (krb5_unparse_name(kc, me, &name) != 0)
+        abort();
+    c->principal = xstrdup(name);
+
+    /* Look for an unexpired ticket-granting ticket of the client's realm. */
+    if (krb5_cc_start_seq_get(kc, cc, &cur) == 0) {
+        while (krb5_cc_next_cred(kc, cc, &cur, &creds) == 0) {
+            const krb5_data *svc = krb5_princ_component(kc, creds.server, 0);
+
+            if (svc != NULL && svc->length == 6
+                && memcmp(svc->data, "krbtgt", 6) == 0) {
+                have_tgt = true;
+                if (creds.times.endtime > end)
+                    end = creds.times.endtime;
+            }
+            krb5_free_cred_contents(kc, &creds);
+        }
+        krb5_cc_end_seq_get(kc, cc, &cur);
+    }
+    if (!have_tgt) {
+        st = fail(c, SP_AUTH, "no ticket-granting ticket for %s in %s: run "
+                              "kinit first", name, ccname ? ccname : "");
+    } else if ((time_t)end <= time(NULL)) {
+        char when[64];
+        time_t t = (time_t)end;
+
+        strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", localtime(&t));
+        st = fail(c, SP_AUTH, "the Kerberos ticket of %s expired at %s: run "
+                              "kinit to renew it", name, when);
+    }
+done:
+    krb5_free_unparsed_name(kc, name);
+    krb5_free_principal(kc, me);
+    if (cc != NULL)
+        krb5_cc_close(kc, cc);
+    krb5_free_context(kc);
+    return st;
+}
+
+/* The SASL library may ask for an authorization identity or realm; we never
+ * prompt, so answer with its defaults. */
+static int quiet_interact(LDAP *ld, unsigned flags, void *defaults, void *in)
+{
+    sasl_interact_t *i = in;
+
+    (void)ld;
+    (void)flags;
+    (void)defaults;
+    for (; i->id != SASL_CB_LIST_END; i++) {
+        i->result = i->defresult != NULL ? i->defresult : "";
+        i->len = (unsigned)strlen(i->result);
+    }
+    return LDAP_SUCCESS;
+}
+
+/* GSSAPI's text hides the cause in parentheses; name it for an admin.
+ * Returns a malloc'd hint or NULL. */
+static char *bind_hint(const char *diag, const char *uri)
+{
+    static const struct {
+        const char *needle, *hint;
+    } hints[] = {
+        { "Clock skew", "the clocks of this host and the KDC differ too "
+                        "much: synchronise them" },
+        { "Cannot contact any KDC", "no KDC answered: check the realm's "
+                                    "kdc entries in krb5.conf" },
+        { "Ticket expired", "the ticket expired: run kinit" },
+        { "No Kerberos credentials", "no Kerberos ticket: run kinit" },
+        { "no mechanism available", "the Cyrus SASL GSSAPI plugin is "
+                                    "missing (libsasl2-modules-gssapi-mit)" },
+        { "Stronger", "the DC requires a stronger (signed or sealed) "
+                      "binding" },
+    };
+    char *hint = NULL;
+
+    if (diag == NULL)
+        return NULL;
+    if (strstr(diag, "not found in Kerberos database") != NULL) {
+        LDAPURLDesc *lud = NULL;
+        const char *host = "HOST";
+
+        if (ldap_url_parse(uri, &lud) == LDAP_URL_SUCCESS
+            && lud->lud_host != NULL && *lud->lud_host != '\0')
+            host = lud->lud_host;
+        if (asprintf(&hint, "the KDC does not know ldap/%s: use the DC's "
+                            "host name as it appears in its SPNs", host) < 0)
+            abort();
+        ldap_free_urldesc(lud);
+        return hint;
+    }
+    for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]); i++)
+        if (strstr(diag, hints[i].needle) != NULL)
+            return xstrdup(hints[i].hint);
+    return NULL;
+}
+
+static enum sp_status sasl_bind(struct sp_conn *c, unsigned min_ssf)
+{
+    char secprops[64];
+    char *diag = NULL, *what = NULL;
+    ber_len_t ssf = 0;
+    char *hint;
+    enum sp_status st;
+    int rc;
+
+    snprintf(secprops, sizeof(secprops), "minssf=%u", min_ssf);
+    rc = ldap_set_option(c->ld, LDAP_OPT_X_SASL_SECPROPS, secprops);
+    if (rc != LDAP_SUCCESS)
+        return fail_ld(c, OP_BIND, rc, "setting SASL security properties");
+
+    rc = ldap_sasl_interactive_bind_s(c->ld, NULL, "GSSAPI", NULL, NULL,
+                                      LDAP_SASL_QUIET, quiet_interact, NULL);
+    if (rc != LDAP_SUCCESS) {
+        ldap_get_option(c->ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &diag);
+        hint = bind_hint(diag, c->uri);
+        if (asprintf(&what, "SASL GSSAPI bind to %s as %s", c->uri,
+                     c->principal) < 0)
+            abort();
+        st = fail_ldap(c, OP_BIND, rc, diag, what);
+        if (hint != NULL) {
+            char *base = c->error;
+
+            c->error = NULL;
+            fail(c, st, "%s (%s)", base, hint);
+            free(base);
+            free(hint);
+        }
+        ldap_memfree(diag);
+        free(what);
+        return st;
+    }
+    ldap_get_option(c->ld, LDAP_OPT_X_SASL_SSF, &ssf);
+    c->ssf = (unsigned)ssf;
+    if (c->ssf < min_ssf)
+        return fail(c, SP_AUTH, "bind to %s gave security strength %u, "
+                                "below the minimum %u", c->uri, c->ssf,
+                    min_ssf);
+    return SP_OK;
+}
+
+static char *first_value(LDAP *ld, LDAPMessage *e, const char *attr)
+{
+    struct berval **v = ldap_get_values_len(ld, e, attr);
+    char *r = NULL;
+
+    if (v != NULL && v[0] != NULL)
+        r = xstrdup(v[0]->bv_val);
+    ldap_value_free_len(v);
+    return r;
+}
+
+static enum sp_status read_rootdse(struct sp_conn *c)
+{
+    char *attrs[] = { A_DEFAULT_NC, A_CONFIG_NC, NULL };
+    LDAPMessage *res = NULL, *e;
+    struct timeval tv = { c->timeout, 0 };
+    enum sp_status st = SP_OK;
+    int rc;
+
+    rc = ldap_search_ext_s(c->ld, "", LDAP_SCOPE_BASE, "(objectClass=*)",
+                           attrs, 0, NULL, NULL, c->timeout ? &tv : NULL, 1,
+                           &res);
+    if (rc != LDAP_SUCCESS) {
+        st = fail_ld(c, OP_READ, rc, "reading the rootDSE");
+        goto done;
+    }
+    e = ldap_first_entry(c->ld, res);
+    if (e != NULL) {
+        c->base = first_value(c->ld, e, "defaultNamingContext");
+        c->config = first_value(c->ld, e, "configurationNamingContext");
+    }
+    if (c->base == NULL)
+        st = fail(c, SP_DIRECTORY, "%s has no defaultNamingContext in its "
+                                   "rootDSE: is it an Active Directory DC?",
+                  c->uri);
+done:
+    ldap_msgfree(res);
+    return st;
+}
+
+enum sp_status sp_connect(struct sp_conn *c, const struct sp_connect_opts *o)
+{
+    int version = LDAP_VERSION3, rc;
+    struct timeval tv = { o->timeout, 0 };
+    char *uri = NULL;
+    enum sp_status st;
+
+    c->timeout = o->timeout;
+    if (o->page_size > 0)
+        c->page_size = o->page_size;
+    st = check_credentials(c);
+    if (st != SP_OK)
+        return st;
+
+    rc = ldap_initialize(&c->ld, o->uri);
+    if (rc != LDAP_SUCCESS)
+        return fail(c, SP_INVALID, "bad LDAP URI '%s': %s",
+                    o->uri ? o->uri : "(from ldap.conf)",
+                    ldap_err2string(rc));
+    ldap_get_option(c->ld, LDAP_OPT_URI, &uri);
+    if (uri == NULL) {
+        return fail(c, SP_INVALID, "no DC to talk to: give -H ldap://DC or "
+                                   "set URI in ldap.conf");
+    }
+    c->uri = xstrdup(uri);
+    ldap_memfree(uri);
+
+    /* A referral would make libldap bind anonymously elsewhere. */
+    if (ldap_set_option(c->ld, LDAP_OPT_PROTOCOL_VERSION, &version)
+        || ldap_set_option(c->ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF)
+        || ldap_set_option(c->ld, LDAP_OPT_X_SASL_NOCANON, LDAP_OPT_ON)
+        || (o->timeout > 0
+            && (ldap_set_option(c->ld, LDAP_OPT_NETWORK_TIMEOUT, &tv)
+                || ldap_set_option(c->ld, LDAP_OPT_TIMEOUT, &tv))))
+        return fail(c, SP_DIRECTORY, "cannot set LDAP options for %s",
+                    c->uri);
+
+    st = sasl_bind(c, o->min_ssf);
+    if (st != SP_OK)
+        return st;
+    return read_rootdse(c);
+}
+
+typedef enum sp_status (*raw_entry_fn)(struct sp_conn *c, LDAPMessage *e,
+                                       void *ctx);
+
+/* Runs one paged search (every search is paged: Windows DCs cap unpaged
+ * results at 1,000), calling fn for every entry. */
+static enum sp_status search_paged(struct sp_conn *c, const char *base,
+                                   int scope, const char *filter,
+                                   char **attrs, raw_entry_fn fn, void *ctx)
+{
+    struct berval cookie = { 0, NULL };
+    struct timeval tv = { c->timeout, 0 };
+    enum sp_status st = SP_OK;
+    char *what;
+
+    if (asprintf(&what, "searching %s for %s", base, filter) < 0)
+        abort();
+    c->pages = 0;
+    do {
+        LDAPControl pctrl = { OID_PAGED, { 0, NULL }, 1 };
+        LDAPControl *sctrls[] = { &pctrl, NULL }, **rctrls = NULL, *rc_page;
+        LDAPMessage *res = NULL;
+        char *diag = NULL;
+        int rc, err = LDAP_SUCCESS;
+        ber_int_t estimate;
+
+        rc = ldap_create_page_control_value(c->ld, c->page_size, &cookie,
+                                            &pctrl.ldctl_value);
+        ber_memfree(cookie.bv_val);
+        cookie.bv_val = NULL;
+        cookie.bv_len = 0;
+        if (rc != LDAP_SUCCESS) {
+            st = fail_ld(c, OP_READ, rc, what);
+            break;
+        }
+        rc = ldap_search_ext_s(c->ld, base, scope, filter, attrs, 0, sctrls,
+                               NULL, c->timeout ? &tv : NULL, LDAP_NO_LIMIT,
+                               &res);
+        ber_memfree(pctrl.ldctl_value.bv_val);
+        if (res == NULL) {
+            st = fail_ld(c, OP_READ, rc, what);
+            break;
+        }
+        c->pages++;
+        for (LDAPMessage *e = ldap_first_entry(c->ld, res);
+             e != NULL && st == SP_OK; e = ldap_next_entry(c->ld, e))
+            st = fn(c, e, ctx);
+        rc = ldap_parse_result(c->ld, res, &err, NULL, &diag, NULL, &rctrls,
+                               1);
+        if (st == SP_OK && (rc != LDAP_SUCCESS || err != LDAP_SUCCESS))
+            st = fail_ldap(c, OP_READ, rc != LDAP_SUCCESS ? rc : err, diag,
+                           what);
+        ldap_memfree(diag);
+        rc_page = ldap_control_find(LDAP_CONTROL_PAGEDRESULTS, rctrls, NULL);
+        if (st == SP_OK && rc_page != NULL
+            && ldap_parse_pageresponse_control(c->ld, rc_page, &estimate,
+                                               &cookie) != LDAP_SUCCESS)
+            st = fail(c, SP_DIRECTORY, "%s: bad paged-results response", what);
+        ldap_controls_free(rctrls);
+    } while (st == SP_OK && cookie.bv_len > 0);
+    ber_memfree(cookie.bv_val);
+    free(what);
+    return st;
+}
+
+/* Hands an entry's DN and SPNs to a public sp_entry_fn. */
+struct spn_adapter {
+    sp_entry_fn fn;
+    void *ctx;
+    char **spns;
+    size_t cap;
+};
+
+static enum sp_status adapt_entry(struct sp_conn *c, LDAPMessage *e,
+                                  void *ctx)
+{
+    struct spn_adapter *a = ctx;
+    char *dn = ldap_get_dn(c->ld, e);
+    struct berval **v = ldap_get_values_len(c->ld, e, "servicePrincipalName");
+    size_t n = (size_t)ldap_count_values_len(v);
+    enum sp_status st;
+
+    if (n + 1 > a->cap) {
+        a->cap = n + 1;
+        a->spns = xrealloc(a->spns, a->cap * sizeof(*a->spns));
+    }
+    for (size_t i = 0; i < n; i++)
+        a->spns[i] = v[i]->bv_val;
+    a->spns[n] = NULL;
+    st = a->fn(dn ? dn : "", a->spns, n, a->ctx);
+    ldap_value_free_len(v);
+    ldap_memfree(dn);
+    return st;
+}
+
+static void entry_copy(struct sp_entry *dst, const char *dn,
+                       char *const *spns, size_t n)
+{
+    dst->dn = xstrdup(dn);
+    dst->nspns = n;
+    dst->spns = xrealloc(NULL, (n + 1) * sizeof(*dst->spns));
+    for (size_t i = 0; i < n; i++)
+        dst->spns[i] = xstrdup(spns[i]);
+    dst->spns[n] = NULL;
+}
+
+/* Copies an entry's DN and SPNs out of a search result. */
+static void entry_load(struct sp_conn *c, LDAPMessage *e, struct sp_entry *dst)
+{
+    char *dn = ldap_get_dn(c->ld, e);
+    struct berval **v = ldap_get_values_len(c->ld, e, "servicePrincipalName");
+    size_t n = (size_t)ldap_count_values_len(v);
+
+    dst->dn = xstrdup(dn ? dn : "");
+    dst->nspns = n;
+    dst->spns = xrealloc(NULL, (n + 1) * sizeof(*dst->spns));
+    for (size_t i = 0; i < n; i++)
+        dst->spns[i] = xstrdup(v[i]->bv_val);
+    dst->spns[n] = NULL;
+    ldap_value_free_len(v);
+    ldap_memfree(dn);
+}
+
+static void entry_free(struct sp_entry *e)
+{
+    for (size_t i = 0; i < e->nspns; i++)
+        free(e->spns[i]);
+    free(e->spns);
+    free(e->dn);
+    memset(e, 0, sizeof(*e));
+}
+
+static enum sp_status collect(const char *dn, char *const *spns, size_t n,
+                              void *ctx)
+{
+    struct sp_entries *out = ctx;
+
+    if (out->n == out->cap) {
+        out->cap = out->cap ? out->cap * 2 : 16;
+        out->v = xrealloc(out->v, out->cap * sizeof(*out->v));
+    }
+    entry_copy(&out->v[out->n++], dn, spns, n);
+    return SP_OK;
+}
+
+void sp_entries_free(struct sp_entries *es)
+{
+    if (es == NULL)
+        return;
+    for (size_t i = 0; i < es->n; i++)
+        entry_free(&es->v[i]);
+    free(es->v);
+    memset(es, 0, sizeof(*es));
+}
+
+enum sp_status sp_search_spn(struct sp_conn *c, const char *base,
+                             const char *spn, bool wildcard, sp_entry_fn fn,
+                             void *ctx)
+{
+    char *attrs[] = { A_SPN, NULL };
+    char *filter = filter_equals("servicePrincipalName", spn, wildcard);
+    enum sp_status st;
+
+    if (filter == NULL)
+        abort();
+    struct spn_adapter a = { fn, ctx, NULL, 0 };
+
+    st = search_paged(c, base, LDAP_SCOPE_SUBTREE, filter, attrs,
+                      adapt_entry, &a);
+    free(a.spns);
+    free(filter);
+    return st;
+}
+
+enum sp_status sp_find_holders(struct sp_conn *c, const char *base,
+                               const char *spn, bool wildcard,
+                               struct sp_entries *out)
+{
+    return sp_search_spn(c, base, spn, wildcard, collect, out);
+}
+
+/* Account lookup: one search returns the candidates with everything we
+ * need, so NAME$ and NAME cost one round trip together. */
+struct account_search {
+    struct sp_account found[2]; /* [0]: NAME$, [1]: NAME */
+    const char *want_dollar;    /* sAMAccountName of the computer form */
+    unsigned matches;
+};
+
+void sp_account_free(struct sp_account *a)
+{
+    if (a == NULL)
+        return;
+    entry_free(&a->entry);
+    free(a->sam);
+    free(a->dns_host);
+    memset(a, 0, sizeof(*a));
+}
+
+static char *name_with_dollar(const char *name)
+{
+    char *r;
+
+    if (asprintf(&r, "%s$", name) < 0)
+        abort();
+    return r;
+}
+
+static char *or_filter(const char *a, const char *b)
+{
+    char *r;
+
+    if (asprintf(&r, "(|%s%s)", a, b) < 0)
+        abort();
+    return r;
+}
+
+static bool has_value(LDAP *ld, LDAPMessage *e, const char *attr,
+                      const char *value)
+{
+    struct berval **v = ldap_get_values_len(ld, e, attr);
+    bool r = false;
+
+    for (size_t i = 0; v != NULL && v[i] != NULL; i++)
+        if (strcasecmp(v[i]->bv_val, value) == 0)
+            r = true;
+    ldap_value_free_len(v);
+    return r;
+}
+
+static enum sp_status account_entry(struct sp_conn *c, LDAPMessage *e,
+                                    void *ctx)
+{
+    struct account_search *s = ctx;
+    char *sam = first_value(c->ld, e, "sAMAccountName");
+    bool is_dollar = s->want_dollar != NULL && sam != NULL
+                     && strcasecmp(sam, s->want_dollar) == 0;
+    struct sp_account *a = &s->found[is_dollar ? 0 : 1];
+
+    s->matches++;
+    if (a->entry.dn != NULL) {
+        s->matches++; /* two of one form: ambiguous */
+        free(sam);
+        return SP_OK;
+    }
+    entry_load(c, e, &a->entry);
+    a->sam = sam;
+    a->dns_host = first_value(c->ld, e, "dNSHostName");
+    a->computer = has_value(c->ld, e, "objectClass", "computer");
+    return SP_OK;
+}
+
+enum sp_status sp_find_account(struct sp_conn *c,
+                               const struct account_ref *ref,
+                               enum account_kind kind,
+                               struct sp_account *out)
+{
+    char *attrs[] = { A_SAM, A_DNSHOST, A_OBJECTCLASS, A_SPN, NULL };
+    struct account_search s = { 0 };
+    char *filter = NULL, *dollar = NULL;
+    const char *base = c->base;
+    int scope = LDAP_SCOPE_SUBTREE;
+    enum sp_status st;
+    char *quoted = quote_value(ref->name);
+
+    memset(out, 0, sizeof(*out));
+    switch (ref->form) {
+    case ACCOUNT_DN:
+        base = ref->name;
+        scope = LDAP_SCOPE_BASE;
+        filter = xstrdup("(objectClass=*)");
+        break;
+    case ACCOUNT_UPN:
+        filter = filter_equals("userPrincipalName", ref->name, false);
+        break;
+    case ACCOUNT_NAME:
+        if (ref->dollar || kind == KIND_USER) {
+            filter = filter_equals("sAMAccountName", ref->name, false);
+        } else {
+            char *fc, *fu;
+
+            dollar = name_with_dollar(ref->name);
+            s.want_dollar = dollar;
+            fc = filter_equals("sAMAccountName", dollar, false);
+            if (kind == KIND_COMPUTER) {
+                filter = fc;
+                break;
+            }
+            fu = filter_equals("sAMAccountName", ref->name, false);
+            if (fc == NULL || fu == NULL)
+                abort();
+            filter = or_filter(fc, fu);
+            free(fc);
+            free(fu);
+        }
+        break;
+    }
+    if (filter == NULL)
+        abort();
+
+    st = search_paged(c, base, scope, filter, attrs, account_entry, &s);
+    if (st == SP_NOT_FOUND && ref->form == ACCOUNT_DN)
+        st = fail(c, SP_NOT_FOUND, "no object %s", quoted);
+    else if (st == SP_OK && s.matches == 0)
+        st = fail(c, SP_NOT_FOUND, "could not find account %s", quoted);
+    else if (st == SP_OK && s.matches > 2)
+        st = fail(c, SP_DIRECTORY, "%u accounts match %s", s.matches,
+                  quoted);
+    if (st == SP_OK) {
+        /* The computer form wins, as Setspn.exe does. */
+        int pick = s.found[0].entry.dn != NULL ? 0 : 1;
+
+        *out = s.found[pick];
+        memset(&s.found[pick], 0, sizeof(s.found[pick]));
+    }
+    sp_account_free(&s.found[0]);
+    sp_account_free(&s.found[1]);
+    free(filter);
+    free(dollar);
+    free(quoted);
+    return st;
+}
+
+static enum sp_status modify_one(struct sp_conn *c, const char *dn, int op,
+                                 const char *spn)
+{
+    char *value = xstrdup(spn); /* libldap wants it writable */
+    char *vals[] = { value, NULL };
+    LDAPMod mod = { .mod_op = op, .mod_type = A_SPN, .mod_values = vals };
+    LDAPMod *mods[] = { &mod, NULL };
+    char *what, *q;
+    enum sp_status st;
+    int rc;
+
+    rc = ldap_modify_ext_s(c->ld, dn, mods, NULL, NULL);
+    free(value);
+    if (rc == LDAP_SUCCESS)
+        return SP_OK;
+    q = quote_value(spn);
+    if (asprintf(&what, "%s %s %s %s", op == LDAP_MOD_ADD ? "adding" : "removing",
+                 q, op == LDAP_MOD_ADD ? "to" : "from", dn) < 0)
+        abort();
+    st = fail_ld(c, OP_WRITE, rc, what);
+    free(what);
+    free(q);
+    return st;
+}
+
+enum sp_status sp_add_spn(struct sp_conn *c, const char *dn, const char *spn)
+{
+    return modify_one(c, dn, LDAP_MOD_ADD, spn);
+}
+
+enum sp_status sp_delete_spn(struct sp_conn *c, const char *dn,
+                             const char *spn)
+{
+    return modify_one(c, dn, LDAP_MOD_DELETE, spn);
+}

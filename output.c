@@ -1,0 +1,44 @@
+#include "output.h"
+
+#include "spn.h"
+
+void out_list(FILE *f, const char *dn, char *const *spns, size_t n)
+{
+    fprintf(f, "Registered ServicePrincipalNames for %s:\n", dn);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "\t%s\n", spns[i]);
+}
+
+void out_checking(FILE *f, const char *dn, bool forest)
+{
+    if (forest)
+        fprintf(f, "Operation will be performed forestwide, it might take a "
+                   "while.\nChecking forest %s\n", dn);
+    else
+        fprintf(f, "Checking domain %s\n", dn);
+}
+
+void out_holder(FILE *f, const char *dn, char *const *spns, size_t n,
+                const char *only)
+{
+    fprintf(f, "%s\n", dn);
+    for (size_t i = 0; i < n; i++)
+        if (only == NULL || spn_equal(spns[i], only))
+            fprintf(f, "\t%s\n", spns[i]);
+}
+
+void out_change(FILE *f, bool add, const char *dn, const char *spn)
+{
+    fprintf(f, "%s ServicePrincipalNames for %s\n\t%s\n",
+            add ? "Registering" : "Unregistering", dn, spn);
+}
+
+void out_line(FILE *f, const char *text)
+{
+    fprintf(f, "%s\n", text);
+}
+
+void out_no_account(FILE *f, const char *name)
+{
+    fprintf(f, "Could not find account %s\n", name);
+}

@@ -1,0 +1,38 @@
+/*
+ * Setspn.exe's text, line for line, as scripts parse it.  Each function
+ * writes one block to f; nothing here decides anything.
+ */
+#ifndef SETSPN_OUTPUT_H
+#define SETSPN_OUTPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#define TEXT_UPDATED "Updated object"
+#define TEXT_DUPLICATE "Duplicate SPN found, aborting operation!"
+#define TEXT_EXISTING "Existing SPN found!"
+#define TEXT_NO_SUCH "No such SPN found."
+
+/* "Registered ServicePrincipalNames for DN:" and the SPNs. */
+void out_list(FILE *f, const char *dn, char *const *spns, size_t n);
+
+/* "Checking domain DN" (or the forest-wide form). */
+void out_checking(FILE *f, const char *dn, bool forest);
+
+/* An object's DN and its SPNs, tab-indented; with only set, just the
+ * values equal to it (case-insensitively). */
+void out_holder(FILE *f, const char *dn, char *const *spns, size_t n,
+                const char *only);
+
+/* "Registering ..." or "Unregistering ServicePrincipalNames for DN" and
+ * the SPN. */
+void out_change(FILE *f, bool add, const char *dn, const char *spn);
+
+/* A line of its own: one of the TEXT_ constants. */
+void out_line(FILE *f, const char *text);
+
+/* "Could not find account NAME". */
+void out_no_account(FILE *f, const char *name);
+
+#endif

@@ -1,0 +1,312 @@
+#include "spn.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <ldap.h>
+
+static bool is_name_char(unsigned char c)
+{
+    return isascii(c) && (isalnum(c) || c == '.' || c == '-' || c == '_');
+}
+
+static bool has_control(const char *s)
+{
+    for (; *s != '\0'; s++)
+        if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f)
+            return true;
+    return false;
+}
+
+bool utf8_valid(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+
+    while (*p != '\0') {
+        unsigned char c = *p++;
+        unsigned long cp;
+        int more;
+
+        if (c < 0x80)
+            continue;
+        if (c >= 0xc2 && c <= 0xdf) {
+            more = 1;
+            cp = c & 0x1f;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            more = 2;
+            cp = c & 0x0f;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            more = 3;
+            cp = c & 0x07;
+        } else {
+            return false;
+        }
+        for (int i = 0; i < more; i++, p++) {
+            if ((*p & 0xc0) != 0x80)
+                return false;
+            cp = (cp << 6) | (*p & 0x3f);
+        }
+        if ((more == 2 && cp < 0x800) || (more == 3 && cp < 0x10000)
+            || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+            return false;
+    }
+    return true;
+}
+
+/* Problems common to every value we accept: the order decides which one a
+ * user hears about first, most specific last. */
+static const char *check_common(const char *s)
+{
+    if (*s == '\0')
+        return "empty value";
+    if (has_control(s))
+        return "contains a control character";
+    if (!utf8_valid(s))
+        return "not valid UTF-8";
+    return NULL;
+}
+
+static const char *check_port_or_instance(const char *p, size_t len)
+{
+    bool digits = true;
+
+    if (len == 0)
+        return "empty port or instance name after ':'";
+    for (size_t i = 0; i < len; i++) {
+        if (p[i] == ':')
+            return "more than one ':' in the host component";
+        if (!isdigit((unsigned char)p[i]))
+            digits = false;
+    }
+    if (digits) {
+        unsigned long port = 0;
+
+        for (size_t i = 0; i < len && port <= 65535; i++)
+            port = port * 10 + (unsigned long)(p[i] - '0');
+        if (port < 1 || port > 65535)
+            return "port out of range 1-65535";
+    }
+    return NULL;
+}
+
+const char *spn_check_write(const char *spn)
+{
+    const char *why = check_common(spn);
+    const char *slash, *host, *host_end, *colon;
+
+    if (why != NULL)
+        return why;
+    for (const unsigned char *p = (const unsigned char *)spn; *p; p++) {
+        if (*p >= 0x80)
+            return "not ASCII: write an internationalised host name in its "
+                   "punycode (xn--) form";
+        if (*p == ' ')
+            return "contains whitespace";
+        if (*p == '@')
+            return "contains '@' (a realm does not belong in an SPN)";
+        if (*p == '\\')
+            return "contains '\\'";
+        if (*p == '*')
+            return "contains '*' (wildcards are for -Q only)";
+    }
+
+    slash = strchr(spn, '/');
+    if (slash == NULL)
+        return "no '/': expected service/host[:port][/name]";
+    if (slash == spn)
+        return "empty service class";
+    for (const char *p = spn; p < slash; p++)
+        if (!is_name_char((unsigned char)*p))
+            return "service class may hold only letters, digits, '.', '-' "
+                   "and '_'";
+
+    host = slash + 1;
+    host_end = strchr(host, '/');
+    if (host_end == NULL)
+        host_end = host + strlen(host);
+    else if (host_end[1] == '\0')
+        return "empty service name after the second '/'";
+    else if (strchr(host_end + 1, '/') != NULL)
+        return "more than three '/'-separated components";
+
+    colon = memchr(host, ':', (size_t)(host_end - host));
+    if (colon == NULL)
+        colon = host_end;
+    else if ((why = check_port_or_instance(colon + 1,
+                                           (size_t)(host_end - colon - 1))))
+        return why;
+    if (colon == host)
+        return "empty host";
+    if (colon - host > SPN_HOST_MAX)
+        return "host longer than 255 characters";
+    for (const char *p = host; p < colon; p++)
+        if (!is_name_char((unsigned char)*p))
+            return "host may hold only letters, digits, '.', '-' and '_'";
+    return NULL;
+}
+
+const char *spn_check_lookup(const char *spn)
+{
+    return check_common(spn);
+}
+
+bool spn_equal(const char *a, const char *b)
+{
+    return strcasecmp(a, b) == 0;
+}
+
+static bool looks_like_dn(const char *s)
+{
+    LDAPDN dn = NULL;
+    bool ok;
+
+    if (strchr(s, '=') == NULL)
+        return false;
+    ok = ldap_str2dn(s, &dn, LDAP_DN_FORMAT_LDAPV3) == LDAP_SUCCESS
+         && dn != NULL;
+    ldap_dnfree(dn);
+    return ok;
+}
+
+static char *xstrndup(const char *s, size_t n)
+{
+    char *r = strndup(s, n);
+
+    if (r == NULL)
+        abort();
+    return r;
+}
+
+const char *account_parse(const char *arg, struct account_ref *out)
+{
+    const char *why = check_common(arg);
+    const char *bs;
+
+    memset(out, 0, sizeof(*out));
+    if (why != NULL)
+        return why;
+
+    if (looks_like_dn(arg)) {
+        out->form = ACCOUNT_DN;
+        out->name = xstrndup(arg, strlen(arg));
+        return NULL;
+    }
+    bs = strchr(arg, '\\');
+    if (bs != NULL) {
+        if (bs == arg)
+            return "empty domain before '\\'";
+        if (bs[1] == '\0')
+            return "empty account name after '\\'";
+        if (strchr(bs + 1, '\\') != NULL)
+            return "more than one '\\'";
+        out->domain = xstrndup(arg, (size_t)(bs - arg));
+        arg = bs + 1;
+    } else if (strchr(arg, '@') != NULL) {
+        const char *at = strrchr(arg, '@');
+
+        if (at == arg || at[1] == '\0')
+            return "a user principal name needs text on both sides of '@'";
+        out->form = ACCOUNT_UPN;
+        out->name = xstrndup(arg, strlen(arg));
+        return NULL;
+    }
+    if (strcmp(arg, "$") == 0) {
+        account_ref_free(out);
+        return "empty account name before '$'";
+    }
+    out->form = ACCOUNT_NAME;
+    out->name = xstrndup(arg, strlen(arg));
+    out->dollar = arg[strlen(arg) - 1] == '$';
+    return NULL;
+}
+
+void account_ref_free(struct account_ref *ref)
+{
+    if (ref == NULL)
+        return;
+    free(ref->domain);
+    free(ref->name);
+    ref->domain = ref->name = NULL;
+}
+
+/* Appends value[0..len) escaped per RFC 4515 to buf at *pos. */
+static bool append_escaped(char **buf, size_t *pos, size_t *cap,
+                           const char *value, size_t len)
+{
+    struct berval in, out = { 0, NULL };
+
+    if (len == 0)
+        return true; /* libldap yields NULL for empty input */
+    in.bv_val = (char *)value;
+    in.bv_len = len;
+    if (ldap_bv2escaped_filter_value(&in, &out) != 0)
+        return false;
+    if (*pos + out.bv_len + 4 > *cap) {
+        size_t ncap = (*pos + out.bv_len + 4) * 2;
+        char *n = realloc(*buf, ncap);
+
+        if (n == NULL) {
+            ber_memfree(out.bv_val);
+            return false;
+        }
+        *buf = n;
+        *cap = ncap;
+    }
+    memcpy(*buf + *pos, out.bv_val, out.bv_len);
+    *pos += out.bv_len;
+    ber_memfree(out.bv_val);
+    return true;
+}
+
+char *filter_equals(const char *attr, const char *value, bool wildcard)
+{
+    size_t cap = strlen(attr) + strlen(value) * 3 + 8, pos;
+    char *buf = malloc(cap);
+    const char *p = value;
+
+    if (buf == NULL)
+        return NULL;
+    pos = (size_t)snprintf(buf, cap, "(%s=", attr);
+    while (*p != '\0') {
+        const char *star = wildcard ? strchr(p, '*') : NULL;
+        size_t len = star ? (size_t)(star - p) : strlen(p);
+
+        if (!append_escaped(&buf, &pos, &cap, p, len)) {
+            free(buf);
+            return NULL;
+        }
+        p += len;
+        if (star != NULL) {
+            /* one '*' however many were typed: "**" is no valid filter */
+            if (pos == 0 || buf[pos - 1] != '*')
+                buf[pos++] = '*';
+            p++;
+        }
+    }
+    buf[pos++] = ')';
+    buf[pos] = '\0';
+    return buf;
+}
+
+char *quote_value(const char *value)
+{
+    size_t len = strlen(value);
+    char *out = malloc(len * 4 + 3), *o = out;
+
+    if (out == NULL)
+        abort();
+    *o++ = '\'';
+    for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
+        if (*p < 0x20 || *p >= 0x7f || *p == '\'' || *p == '\\')
+            o += sprintf(o, "\\x%02x", *p);
+        else
+            *o++ = (char)*p;
+    }
+    *o++ = '\'';
+    *o = '\0';
+    return out;
+}

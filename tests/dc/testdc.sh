@@ -1,0 +1,317 @@
+#!/bin/bash
+# A throwaway Samba AD DC (realm SPN.TEST, domain SPN, host dc1) on 127.0.0.1,
+# for tests. Runs as root (it binds 88, 389, 636, 3268). Needs tests/deps.sh dc.
+#
+#   tests/dc/testdc.sh start DIR       fresh DC in DIR (empty or absent)
+#   tests/dc/testdc.sh stop DIR        stop it (idempotent); DIR is left in place
+#   tests/dc/testdc.sh restart DIR     stop + start the same DC, no re-provision
+#   tests/dc/testdc.sh ldbmodify DIR FILE.ldif
+#       stop, apply FILE.ldif offline to the domain partition (DC=SPN,DC=TEST
+#       only), start: plants what the DC would refuse, e.g. duplicate SPNs.
+#
+# In a test:
+#   d=$(mktemp -d)
+#   trap 'tests/dc/testdc.sh stop "$d"; rm -rf "$d"' EXIT
+#   tests/dc/testdc.sh start "$d"
+#   . "$d/env"   # KRB5_CONFIG KRB5CCNAME LDAPCONF LDAPRC TESTDC_{DIR,PID,PASS,BASE,URI,REALM}
+#   ldapsearch -Y GSSAPI -Q -b "$TESTDC_BASE" '(sAMAccountName=dc1$)' servicePrincipalName
+#   tests/dc/testdc.sh stop "$d"
+#
+# The ticket in $KRB5CCNAME is Administrator's; LDAP URI is ldap://localhost
+# (the DC account carries ldap/localhost). TESTDC_MAX_RUNTIME (seconds,
+# default 3600) bounds how long a forgotten DC lives.
+#
+# The first start provisions once into tests/.cache/dc-<samba version>-f<N>.tar;
+# later starts untar it (well under a second). Delete the tarball to re-provision.
+set -euo pipefail
+
+REALM=SPN.TEST
+BASE=DC=SPN,DC=TEST
+PORTS=(88 389 464 636 3268 3269)
+# Bump when the provisioned image changes, so stale caches are not reused.
+FORMAT=1
+PLACEHOLDER=@TESTDC_DIR@
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+cache_dir=$(cd "$here/../.." && pwd)/tests/.cache
+
+t0=$EPOCHREALTIME
+launched_pid=
+staging=
+
+die() {
+	echo "testdc: $*" >&2
+	exit 1
+}
+
+on_exit() {
+	local rc=$?
+	# Never leave a half-started DC or a half-provisioned image behind.
+	if ((rc != 0)) && [[ -n $launched_pid ]]; then
+		kill -KILL "$launched_pid" 2>/dev/null || true
+	fi
+	[[ -z $staging ]] || rm -rf "$staging"
+	return "$rc"
+}
+trap on_exit EXIT
+
+usage() {
+	echo "usage: $0 start|stop|restart DIR | ldbmodify DIR FILE.ldif" >&2
+	exit 2
+}
+
+# The path goes unquoted into smb.conf, krb5 and sed: keep it plain.
+absdir() {
+	local d
+	d=$(realpath -m -- "$1")
+	[[ $d =~ ^[A-Za-z0-9._/+-]+$ ]] || die "unsupported characters in path: $d"
+	printf '%s\n' "$d"
+}
+
+# Alive and not a zombie (an unreaped orphan still answers kill -0).
+alive() {
+	local stat
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	stat=${stat##*) }
+	[[ ${stat%% *} != Z ]]
+}
+
+cert() {
+	local tls=$1/private/tls
+	mkdir -p "$tls"
+	# Samba refuses a key file readable by others.
+	(umask 077 && openssl req -x509 -newkey rsa:2048 -nodes -days 3650 \
+		-subj "/CN=dc1.spn.test" \
+		-addext "subjectAltName=DNS:dc1.spn.test,DNS:localhost,DNS:$(uname -n),IP:127.0.0.1" \
+		-keyout "$tls/key.pem" -out "$tls/cert.pem" 2>/dev/null) ||
+		die "openssl failed to make the TLS certificate"
+	cp "$tls/cert.pem" "$tls/ca.pem"
+	chmod 644 "$tls/cert.pem" "$tls/ca.pem"
+	uname -n >"$1/.testdc-hostname"
+}
+
+# Provision in a staging dir, then replace its path in smb.conf (the only
+# file that embeds it; checked below) by a placeholder, and tar it.
+provision() {
+	local tar=$1 s pass log
+	mkdir -p "$cache_dir"
+	staging=$(mktemp -d "$cache_dir/provision.XXXXXX")
+	s=$staging
+	log=$cache_dir/provision.$$.log
+	: >"$s/empty.conf"
+	# Upper, lower and a symbol: meets the default complexity rule.
+	pass=Tdc-$(openssl rand -hex 12)
+	# -s empty file: keeps /etc/samba/smb.conf out. dns-backend NONE: no
+	# forwarder to the host's resolver, so nothing leaves loopback.
+	samba-tool domain provision -s "$s/empty.conf" --targetdir="$s/dc" \
+		--realm="$REALM" --domain=SPN --server-role=dc --dns-backend=NONE \
+		--host-name=dc1 --adminpass="$pass" \
+		--option="interfaces=127.0.0.1/8" --option="bind interfaces only=yes" \
+		--option="server services=ldap cldap kdc" --option="disable netbios=yes" \
+		--option="pid directory=$s/dc/run" --option="ncalrpc dir=$s/dc/run/ncalrpc" \
+		--option="tls keyfile=$s/dc/private/tls/key.pem" \
+		--option="tls certfile=$s/dc/private/tls/cert.pem" \
+		--option="tls cafile=$s/dc/private/tls/ca.pem" \
+		>"$log" 2>&1 || die "provision failed; see $log"
+	s=$s/dc
+	samba-tool user setexpiry Administrator --noexpiry -s "$s/etc/smb.conf" \
+		>>"$log" 2>&1 || die "setexpiry failed; see $log"
+	# samba_spnupdate normally runs from the (disabled) dnsupdate service.
+	echo ldap/localhost >>"$s/private/spn_update_list"
+	samba_spnupdate -s "$s/etc/smb.conf" >>"$log" 2>&1 ||
+		die "samba_spnupdate failed; see $log"
+	cert "$s"
+	printf '%s\n' "$pass" >"$s/adminpass"
+	chmod 600 "$s/adminpass"
+	sed -i "s|$staging/dc|$PLACEHOLDER|g" "$s/etc/smb.conf"
+	if grep -rlF -- "$staging" "$s" >&2; then
+		die "provisioned files above embed the staging path; restore would break"
+	fi
+	tar -C "$s" -cf "$tar.tmp.$$" . && mv -f "$tar.tmp.$$" "$tar"
+	rm -rf "$staging" "$log"
+	staging=
+}
+
+restore() {
+	local d=$1 ver tar
+	ver=$(samba --version) || die "samba not found (tests/deps.sh dc)"
+	ver=${ver#Version }
+	tar=$cache_dir/dc-${ver//[^A-Za-z0-9._-]/_}-f$FORMAT.tar
+	[[ -f $tar ]] || provision "$tar"
+	mkdir -p "$d"
+	tar -C "$d" -xf "$tar"
+	sed -i "s|$PLACEHOLDER|$d|g" "$d/etc/smb.conf"
+	# The certificate names the host it was made on.
+	[[ $(cat "$d/.testdc-hostname") == "$(uname -n)" ]] || cert "$d"
+}
+
+# Before anything is unpacked or started.
+preflight() {
+	[[ ${TESTDC_MAX_RUNTIME:-1} =~ ^[1-9][0-9]*$ ]] ||
+		die "TESTDC_MAX_RUNTIME must be a positive integer"
+	((EUID == 0)) || die "must run as root (the DC binds ports below 1024)"
+	# Samba's longest unix socket is DIR/private/ldap_priv/ldapi (108-byte limit).
+	((${#1} <= 83)) || die "path too long for samba's sockets (max 83 chars): $1"
+	ports_free
+}
+
+ports_free() {
+	local busy
+	# A listener on 127.0.0.1 or a wildcard would take the DC's place.
+	busy=$(ss -Hlntup | awk -v ports=" ${PORTS[*]} " '{
+		n = split($5, a, ":"); p = a[n]; h = substr($5, 1, length($5) - length(p) - 1)
+		if (index(ports, " " p " ") && h ~ /^(127\.0\.0\.1|0\.0\.0\.0|\*|\[::\]|\[::ffff:127\.0\.0\.1\])(%.*)?$/)
+			print "  " $1 " " $5 " " $7
+	}') || die "ss failed (tests/deps.sh dc installs iproute2)"
+	[[ -z $busy ]] || die "ports needed by the DC are in use on 127.0.0.1:"$'\n'"$busy"
+}
+
+write_conf() {
+	local d=$1
+	cat >"$d/krb5.conf" <<-EOF
+		[libdefaults]
+		 default_realm = $REALM
+		 dns_lookup_kdc = false
+		 dns_lookup_realm = false
+		 rdns = false
+		 dns_canonicalize_hostname = false
+		[realms]
+		 $REALM = {
+		  kdc = 127.0.0.1
+		  admin_server = 127.0.0.1
+		 }
+		[domain_realm]
+		 spn.test = $REALM
+		 .spn.test = $REALM
+	EOF
+	# SASL_NOCANON: else libldap asks for ldap/<this host's name> for 127.0.0.1.
+	cat >"$d/ldap.conf" <<-EOF
+		URI ldap://localhost
+		SASL_NOCANON on
+		TLS_CACERT $d/private/tls/ca.pem
+	EOF
+}
+
+launch() {
+	local d=$1 max=${TESTDC_MAX_RUNTIME:-3600} i pid
+	write_conf "$d"
+	: >"$d/samba.log"
+	# The subshell execs samba, so $! is samba's PID. Fds above 2 are closed
+	# so a caller waiting on a pipe (e.g. bats' fd 3) is not held open.
+	(
+		for f in /proc/"$BASHPID"/fd/*; do
+			f=${f##*/}
+			if ((f > 2)); then eval "exec $f>&-" 2>/dev/null || true; fi
+		done
+		cd "$d"
+		exec samba -s "$d/etc/smb.conf" -M single -F --no-process-group \
+			--debug-stdout -d1 --maximum-runtime="$max"
+	) </dev/null >>"$d/samba.log" 2>&1 &
+	pid=$!
+	launched_pid=$pid
+	disown "$pid"
+	echo "$pid" >"$d/samba.pid"
+
+	for ((i = 0; ; i++)); do
+		alive "$pid" || die "samba exited; end of $d/samba.log:"$'\n'"$(tail -n 20 "$d/samba.log")"
+		LDAPNOINIT=1 ldapsearch -x -H ldap://127.0.0.1 -s base -b "" \
+			-o nettimeout=2 namingContexts >/dev/null 2>&1 && break
+		((i < 400)) || die "DC not ready after 20 s; end of $d/samba.log:"$'\n'"$(tail -n 20 "$d/samba.log")"
+		sleep 0.05
+	done
+
+	# The KDC may lag LDAP by a moment.
+	for ((i = 0; ; i++)); do
+		KRB5_CONFIG=$d/krb5.conf KRB5CCNAME=FILE:$d/ccache \
+			kinit "Administrator@$REALM" <"$d/adminpass" >"$d/kinit.log" 2>&1 && break
+		((i < 50)) || die "kinit failed: $(cat "$d/kinit.log")"
+		sleep 0.1
+	done
+	rm -f "$d/kinit.log"
+
+	# LDAPRC replaces ~/ldaprc, ~/.ldaprc and ./ldaprc, so none of them is read.
+	cat >"$d/env" <<-EOF
+		export KRB5_CONFIG=$d/krb5.conf
+		export KRB5CCNAME=FILE:$d/ccache
+		export LDAPCONF=$d/ldap.conf
+		export LDAPRC=/nonexistent/testdc-ldaprc
+		export TESTDC_DIR=$d
+		export TESTDC_PID=$pid
+		export TESTDC_PASS=$(cat "$d/adminpass")
+		export TESTDC_BASE=$BASE
+		export TESTDC_URI=ldap://localhost
+		export TESTDC_REALM=$REALM
+	EOF
+	launched_pid=
+	i=$((${EPOCHREALTIME//[.,]/} - ${t0//[.,]/}))
+	printf 'testdc: DC up in %s (pid %s, %d.%d s)\n' "$d" "$pid" \
+		$((i / 1000000)) $((i / 100000 % 10))
+}
+
+stop() {
+	local d=$1 pid i
+	[[ -f $d/samba.pid ]] || return 0
+	pid=$(<"$d/samba.pid")
+	# Only ever signal our own samba: the PID may have been reused.
+	# Samba rewrites its argv, so recognise it by name and by its log on stdout.
+	if [[ $pid =~ ^[0-9]+$ ]] && alive "$pid" &&
+		[[ $(cat "/proc/$pid/comm" 2>/dev/null) == samba ]] &&
+		[[ $(readlink "/proc/$pid/fd/1" 2>/dev/null) == "$d/samba.log" ]]; then
+		kill -TERM "$pid" 2>/dev/null || true
+		for ((i = 0; i < 50; i++)); do
+			alive "$pid" || break
+			sleep 0.1
+		done
+		if alive "$pid"; then
+			kill -KILL "$pid" 2>/dev/null || true
+			for ((i = 0; i < 20; i++)); do
+				alive "$pid" || break
+				sleep 0.1
+			done
+		fi
+		alive "$pid" && die "samba (pid $pid) does not die"
+	fi
+	rm -f "$d/samba.pid"
+}
+
+need_dc() {
+	[[ -f $1/etc/smb.conf ]] || die "no test DC in $1 (use start)"
+}
+
+(($# >= 2)) || usage
+cmd=$1
+dir=$(absdir "$2")
+case $cmd in
+start)
+	(($# == 2)) || usage
+	if [[ -e $dir ]]; then
+		[[ -d $dir && -z $(ls -A "$dir") ]] || die "$dir must be an empty directory or absent"
+	fi
+	preflight "$dir"
+	restore "$dir"
+	launch "$dir"
+	;;
+stop)
+	(($# == 2)) || usage
+	stop "$dir"
+	;;
+restart)
+	(($# == 2)) || usage
+	need_dc "$dir"
+	stop "$dir"
+	preflight "$dir"
+	launch "$dir"
+	;;
+ldbmodify)
+	(($# == 3)) || usage
+	need_dc "$dir"
+	[[ -r $3 ]] || die "cannot read $3"
+	stop "$dir"
+	# Straight into the partition file, below samldb's checks.
+	out=$(ldbmodify -H "tdb://$dir/private/sam.ldb.d/$BASE.ldb" "$3" 2>&1) ||
+		die "ldbmodify failed (DC left stopped): $out"
+	preflight "$dir"
+	launch "$dir"
+	;;
+*) usage ;;
+esac

@@ -1,0 +1,46 @@
+#!/bin/bash
+# Install the Debian packages needed to build (build), to run the test DC (dc),
+# or both (all). As root, installs what is missing; otherwise lists it and fails.
+# Usage: tests/deps.sh build|dc|all
+set -euo pipefail
+
+build_pkgs=(gcc make pkg-config libldap-dev libsasl2-dev libkrb5-dev
+	libcmocka-dev libjansson-dev libsasl2-modules-gssapi-mit)
+# samba-vfs-modules: provisioning dies loading vfs/acl_xattr.so without it.
+# iproute2: ss, for the free-port check in tests/dc/testdc.sh.
+dc_pkgs=(samba samba-dsdb-modules samba-vfs-modules samba-ad-provision krb5-user
+	ldap-utils libsasl2-modules-gssapi-mit openssl ldb-tools iproute2)
+
+case "${1:-}" in
+build) want=("${build_pkgs[@]}") ;;
+dc) want=("${dc_pkgs[@]}") ;;
+all) want=("${build_pkgs[@]}" "${dc_pkgs[@]}") ;;
+*)
+	echo "usage: $0 build|dc|all" >&2
+	exit 2
+	;;
+esac
+
+missing=()
+for p in "${want[@]}"; do
+	# The same package may be listed twice under "all".
+	[[ " ${missing[*]} " == *" $p "* ]] && continue
+	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null) || st=
+	[[ $st == "install ok installed" ]] || missing+=("$p")
+done
+((${#missing[@]} == 0)) && exit 0
+
+if ((EUID != 0)); then
+	echo "deps.sh: missing packages (run as root to install): ${missing[*]}" >&2
+	exit 1
+fi
+echo "deps.sh: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+# apt and dpkg are chatty: show their output only when they fail.
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+if ! { apt-get update -q && apt-get install -y -q --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
+	cat "$log" >&2
+	echo "deps.sh: apt-get failed" >&2
+	exit 1
+fi

@@ -1,0 +1,117 @@
+# Helpers for the command-line tests: sourced by tests/run.sh.
+#
+#   t "name"            start a test (finishes the previous one)
+#   run ARGS...         run ./setspn; sets $rc, $out, $err
+#   rc N                exit status must be N
+#   out TEXT / err TEXT stdout / stderr must be exactly TEXT
+#   out_has / err_has   ... must contain TEXT;  err_line: one line only
+#   ok "what" CMD...    CMD must succeed
+#
+# Every failed assertion prints what was expected and what came; a test
+# passes when none of its assertions failed.
+
+PASS=${PASS:-0}
+FAIL=${FAIL:-0}
+FAILED_NAMES=()
+_name=
+_bad=0
+SETSPN=${SETSPN:-$PWD/setspn}
+ONLY=${ONLY:-}  # run only tests whose name matches this pattern
+
+_finish() {
+	[[ -n $_name ]] || return 0
+	if ((_bad)); then
+		FAIL=$((FAIL + 1))
+		FAILED_NAMES+=("$_name")
+		printf 'FAIL: %s\n' "$_name"
+	else
+		PASS=$((PASS + 1))
+		printf 'ok: %s\n' "$_name"
+	fi
+	_name=
+}
+
+_skip=0
+t() {
+	_finish
+	_bad=0
+	if [[ -n $ONLY && $1 != *$ONLY* ]]; then
+		_skip=1
+		return 0
+	fi
+	_skip=0
+	_name=$1
+}
+
+_fail() {
+	((_skip)) && return 0
+	_bad=1
+	printf '  %s: %s\n' "$_name" "$1"
+	shift
+	local l
+	for l in "$@"; do printf '    %s\n' "$l"; done
+}
+
+run() {
+	((_skip)) && return 0
+	local o e
+	o=$(mktemp) e=$(mktemp)
+	rc=0
+	"$SETSPN" "$@" >"$o" 2>"$e" </dev/null || rc=$?
+	out=$(cat "$o")
+	err=$(cat "$e")
+	rm -f "$o" "$e"
+}
+
+rc() {
+	((_skip)) && return 0
+	[[ $rc == "$1" ]] || _fail "exit status $rc, expected $1" "stdout: $out" "stderr: $err"
+}
+
+out() {
+	((_skip)) && return 0
+	[[ $out == "$1" ]] || _fail "stdout differs" "expected: ${1//$'\t'/<TAB>}" "got:      ${out//$'\t'/<TAB>}" "stderr: $err"
+}
+
+err() {
+	((_skip)) && return 0
+	[[ $err == "$1" ]] || _fail "stderr differs" "expected: $1" "got:      $err"
+}
+
+out_has() {
+	((_skip)) && return 0
+	[[ $out == *"$1"* ]] || _fail "stdout lacks: ${1//$'\t'/<TAB>}" "got: ${out//$'\t'/<TAB>}" "stderr: $err"
+}
+
+err_has() {
+	((_skip)) && return 0
+	[[ $err == *"$1"* ]] || _fail "stderr lacks: $1" "got: $err"
+}
+
+# stderr is exactly one line, starting "setspn: ".
+err_line() {
+	((_skip)) && return 0
+	local n
+	n=$(printf '%s\n' "$err" | wc -l)
+	[[ $n == 1 && $err == "setspn: "* ]] || _fail "stderr is not one 'setspn: ' line" "got: $err"
+}
+
+ok() {
+	((_skip)) && return 0
+	local what=$1
+	shift
+	"$@" >/dev/null 2>&1 || _fail "$what"
+}
+
+same() {
+	((_skip)) && return 0
+	[[ $2 == "$3" ]] || _fail "$1" "expected: $3" "got:      $2"
+}
+
+summary() {
+	_finish
+	if ((${#FAILED_NAMES[@]})); then
+		printf 'failed tests:\n'
+		printf '  %s\n' "${FAILED_NAMES[@]}"
+	fi
+}
