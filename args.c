@@ -58,7 +58,7 @@ static char *parse_int(const char *opt, const char *arg, int min, int max,
 
     errno = 0;
     v = strtol(arg, &end, 10);
-    if (errno != 0 || end == arg || *end != '\0' || v < min || v > max) {
+    if (!(isdigit((unsigned char)arg[0]) || arg[0] == '-') || errno != 0 || end == arg || *end != '\0' || v < min || v > max) {
         char *q = quote_value(arg);
         char *m = message("%s takes a whole number from %d to %d, not %s",
                           opt, min, max, q);
@@ -79,12 +79,18 @@ static char *parse_long(const char *arg, int argc, char *const argv[],
     const char *value = eq ? eq + 1 : NULL;
     static const char *const with_value[] = { "--uri", "--timeout",
                                               "--page-size" };
-    bool needs = false;
+    static const char *const flags[] = { "--help", "--version", "--verbose" };
+    bool needs = false, known = false;
 
     for (size_t k = 0; k < sizeof(with_value) / sizeof(*with_value); k++)
         if (strlen(with_value[k]) == len
             && strncmp(arg, with_value[k], len) == 0)
-            needs = true;
+            needs = known = true;
+    for (size_t k = 0; k < sizeof(flags) / sizeof(*flags); k++)
+        if (strlen(flags[k]) == len && strncmp(arg, flags[k], len) == 0)
+            known = true;
+    if (!known)
+        return bad_value("unknown option", arg, "");
     if (needs && value == NULL) {
         if (*i + 1 >= argc)
             return message("%.*s needs a value", (int)len, arg);
@@ -100,6 +106,8 @@ static char *parse_long(const char *arg, int argc, char *const argv[],
         o->version = true;
     else if (IS("--verbose"))
         o->verbose = true;
+    else if (IS("--uri") && *value == '\0')
+        return message("--uri needs a non-empty LDAP URI");
     else if (IS("--uri"))
         o->uri = value;
     else if (IS("--timeout"))
@@ -135,7 +143,7 @@ static char *parse_short(const char *arg, int argc, char *const argv[],
         o->help = true;
         return NULL;
     case 'H':
-        if (*i + 1 >= argc)
+        if (*i + 1 >= argc || argv[*i + 1][0] == '\0')
             return message("-H needs an LDAP URI");
         o->uri = argv[++*i];
         return NULL;

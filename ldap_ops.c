@@ -1,6 +1,7 @@
 #include "ldap_ops.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,12 @@
 /* libldap takes attribute names and OIDs as non-const char *. */
 static char A_DEFAULT_NC[] = "defaultNamingContext";
 static char A_CONFIG_NC[] = "configurationNamingContext";
+static char A_ROOT_NC[] = "rootDomainNamingContext";
+static char A_NC_NAME[] = "nCName";
+static char A_DNS_ROOT[] = "dnsRoot";
+static char A_NETBIOS[] = "nETBIOSName";
+static char A_SPN_MAPPINGS[] = "sPNMappings";
+static char A_META[] = "replPropertyMetaData";
 static char A_SPN[] = "servicePrincipalName";
 static char A_SAM[] = "sAMAccountName";
 static char A_DNSHOST[] = "dNSHostName";
@@ -26,6 +33,7 @@ struct sp_conn {
     char *uri;
     char *base;      /* defaultNamingContext */
     char *config;    /* configurationNamingContext */
+    char *forest;    /* rootDomainNamingContext */
     char *principal; /* the Kerberos identity we bind as */
     char *error;
     unsigned ssf;
@@ -126,6 +134,7 @@ void sp_conn_free(struct sp_conn *c)
     free(c->uri);
     free(c->base);
     free(c->config);
+    free(c->forest);
     free(c->principal);
     free(c->error);
     free(c);
@@ -139,6 +148,7 @@ const char *sp_conn_error(const struct sp_conn *c)
 const char *sp_conn_uri(const struct sp_conn *c) { return c->uri; }
 const char *sp_conn_base(const struct sp_conn *c) { return c->base; }
 const char *sp_conn_principal(const struct sp_conn *c) { return c->principal; }
+const char *sp_conn_forest(const struct sp_conn *c) { return c->forest; }
 unsigned sp_conn_ssf(const struct sp_conn *c) { return c->ssf; }
 unsigned sp_conn_pages(const struct sp_conn *c) { return c->pages; }
 
@@ -332,7 +342,7 @@ static char *first_value(LDAP *ld, LDAPMessage *e, const char *attr)
 
 static enum sp_status read_rootdse(struct sp_conn *c)
 {
-    char *attrs[] = { A_DEFAULT_NC, A_CONFIG_NC, NULL };
+    char *attrs[] = { A_DEFAULT_NC, A_CONFIG_NC, A_ROOT_NC, NULL };
     LDAPMessage *res = NULL, *e;
     struct timeval tv = { c->timeout, 0 };
     enum sp_status st = SP_OK;
@@ -349,6 +359,7 @@ static enum sp_status read_rootdse(struct sp_conn *c)
     if (e != NULL) {
         c->base = first_value(c->ld, e, "defaultNamingContext");
         c->config = first_value(c->ld, e, "configurationNamingContext");
+        c->forest = first_value(c->ld, e, "rootDomainNamingContext");
     }
     if (c->base == NULL)
         st = fail(c, SP_DIRECTORY, "%s has no defaultNamingContext in its "
@@ -533,7 +544,7 @@ static void entry_free(struct sp_entry *e)
     memset(e, 0, sizeof(*e));
 }
 
-static enum sp_status collect(const char *dn, char *const *spns, size_t n,
+enum sp_status sp_collect(const char *dn, char *const *spns, size_t n,
                               void *ctx)
 {
     struct sp_entries *out = ctx;
@@ -579,7 +590,7 @@ enum sp_status sp_find_holders(struct sp_conn *c, const char *base,
                                const char *spn, bool wildcard,
                                struct sp_entries *out)
 {
-    return sp_search_spn(c, base, spn, wildcard, collect, out);
+    return sp_search_spn(c, base, spn, wildcard, sp_collect, out);
 }
 
 /* Account lookup: one search returns the candidates with everything we
@@ -758,4 +769,264 @@ enum sp_status sp_delete_spn(struct sp_conn *c, const char *dn,
                              const char *spn)
 {
     return modify_one(c, dn, LDAP_MOD_DELETE, spn);
+}
+
+static enum sp_status domain_entry(struct sp_conn *c, LDAPMessage *e,
+                                   void *ctx)
+{
+    struct sp_domain *d = ctx;
+
+    if (d->nc != NULL)
+        return SP_OK; /* names are unique in a forest; keep the first */
+    d->nc = first_value(c->ld, e, A_NC_NAME);
+    d->dns = first_value(c->ld, e, A_DNS_ROOT);
+    d->netbios = first_value(c->ld, e, A_NETBIOS);
+    return SP_OK;
+}
+
+void sp_domain_free(struct sp_domain *d)
+{
+    if (d == NULL)
+        return;
+    free(d->nc);
+    free(d->dns);
+    free(d->netbios);
+    memset(d, 0, sizeof(*d));
+}
+
+enum sp_status sp_find_domain(struct sp_conn *c, const char *name,
+                              struct sp_domain *out)
+{
+    char *attrs[] = { A_NC_NAME, A_DNS_ROOT, A_NETBIOS, NULL };
+    char *by[] = { A_DNS_ROOT, A_NETBIOS, A_NC_NAME };
+    char *base, *filter, *alt[3];
+    enum sp_status st;
+
+    memset(out, 0, sizeof(*out));
+    if (c->config == NULL)
+        return fail(c, SP_DIRECTORY, "%s did not name its configuration "
+                                     "partition", c->uri);
+    for (int i = 0; i < 3; i++)
+        if ((alt[i] = filter_equals(by[i], name, false)) == NULL)
+            abort();
+    /* nETBIOSName marks a domain's crossRef (application partitions have
+     * none). */
+    if (asprintf(&filter, "(&(objectClass=crossRef)(nETBIOSName=*)(|%s%s%s))",
+                 alt[0], alt[1], alt[2]) < 0
+        || asprintf(&base, "CN=Partitions,%s", c->config) < 0)
+        abort();
+    st = search_paged(c, base, LDAP_SCOPE_ONELEVEL, filter, attrs,
+                      domain_entry, out);
+    if (st == SP_OK && out->nc == NULL) {
+        char *q = quote_value(name);
+
+        st = fail(c, SP_NOT_FOUND, "no domain %s in the forest of %s", q,
+                  c->uri);
+        free(q);
+    }
+    for (int i = 0; i < 3; i++)
+        free(alt[i]);
+    free(filter);
+    free(base);
+    return st;
+}
+
+char *sp_gc_uri(const struct sp_conn *c)
+{
+    LDAPURLDesc *lud = NULL;
+    char *s, *r = NULL;
+
+    if (c->uri == NULL || ldap_url_parse(c->uri, &lud) != LDAP_URL_SUCCESS)
+        return NULL;
+    lud->lud_port = strcasecmp(lud->lud_scheme, "ldaps") == 0 ? 3269 : 3268;
+    ldap_memfree(lud->lud_dn);
+    lud->lud_dn = NULL;
+    s = ldap_url_desc2str(lud);
+    if (s != NULL) {
+        r = xstrdup(s);
+        ldap_memfree(s);
+    }
+    ldap_free_urldesc(lud);
+    return r;
+}
+
+struct values_ctx {
+    char **v;
+    size_t n;
+};
+
+static enum sp_status mapping_entry(struct sp_conn *c, LDAPMessage *e,
+                                    void *ctx)
+{
+    struct values_ctx *m = ctx;
+    struct berval **v = ldap_get_values_len(c->ld, e, A_SPN_MAPPINGS);
+
+    for (size_t i = 0; v != NULL && v[i] != NULL; i++) {
+        m->v = xrealloc(m->v, (m->n + 1) * sizeof(*m->v));
+        m->v[m->n++] = xstrdup(v[i]->bv_val);
+    }
+    ldap_value_free_len(v);
+    return SP_OK;
+}
+
+enum sp_status sp_host_aliases(struct sp_conn *c, char ***aliases, size_t *n,
+                               bool *from_directory)
+{
+    char *attrs[] = { A_SPN_MAPPINGS, NULL };
+    struct values_ctx m = { NULL, 0 };
+    enum sp_status st = SP_DIRECTORY;
+    char *base;
+
+    *from_directory = false;
+    if (c->config != NULL) {
+        if (asprintf(&base, "CN=Directory Service,CN=Windows NT,CN=Services,"
+                            "%s", c->config) < 0)
+            abort();
+        st = search_paged(c, base, LDAP_SCOPE_BASE, "(objectClass=*)", attrs,
+                          mapping_entry, &m);
+        free(base);
+    }
+    *aliases = spn_host_aliases(m.v, m.n, n);
+    spn_strv_free(m.v, m.n);
+    if (st == SP_OK && *n > 0) {
+        *from_directory = true;
+    } else {
+        char *dflt = xstrdup(SPN_DEFAULT_HOST_MAPPING);
+
+        spn_strv_free(*aliases, *n);
+        *aliases = spn_host_aliases(&dflt, 1, n);
+        free(dflt);
+    }
+    return SP_OK;
+}
+
+enum sp_status sp_search_any(struct sp_conn *c, const char *base,
+                             char *const *values, size_t n, sp_entry_fn fn,
+                             void *ctx)
+{
+    char *attrs[] = { A_SPN, NULL };
+    char *filter = filter_any("servicePrincipalName", values, n);
+    struct spn_adapter a = { fn, ctx, NULL, 0 };
+    enum sp_status st;
+
+    if (filter == NULL)
+        return SP_OK; /* nothing to look for */
+    st = search_paged(c, base, LDAP_SCOPE_SUBTREE, filter, attrs, adapt_entry,
+                      &a);
+    free(a.spns);
+    free(filter);
+    return st;
+}
+
+/* The SPNs of dn and the version of the attribute in replPropertyMetaData
+ * (servicePrincipalName is ATTID 0x00090303). */
+struct spn_state {
+    struct sp_entry entry;
+    unsigned long version;
+};
+
+#define ATTID_SPN 0x00090303u
+
+static uint32_t le32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16
+           | (uint32_t)p[3] << 24;
+}
+
+static enum sp_status state_entry(struct sp_conn *c, LDAPMessage *e,
+                                  void *ctx)
+{
+    struct spn_state *s = ctx;
+    struct berval **meta = ldap_get_values_len(c->ld, e, A_META);
+
+    entry_load(c, e, &s->entry);
+    /* replPropertyMetaDataBlob: version, reserved, count, reserved, then
+     * 48-byte entries starting with attid and version. */
+    if (meta != NULL && meta[0] != NULL && meta[0]->bv_len >= 16) {
+        const unsigned char *b = (const unsigned char *)meta[0]->bv_val;
+        size_t count = le32(b + 8);
+
+        for (size_t i = 0; i < count && 16 + (i + 1) * 48 <= meta[0]->bv_len;
+             i++)
+            if (le32(b + 16 + i * 48) == ATTID_SPN)
+                s->version = le32(b + 16 + i * 48 + 4);
+    }
+    ldap_value_free_len(meta);
+    return SP_OK;
+}
+
+static enum sp_status read_state(struct sp_conn *c, const char *dn,
+                                 struct spn_state *s)
+{
+    char *attrs[] = { A_SPN, A_META, NULL };
+
+    memset(s, 0, sizeof(*s));
+    return search_paged(c, dn, LDAP_SCOPE_BASE, "(objectClass=*)", attrs,
+                        state_entry, s);
+}
+
+enum sp_status sp_delete_duplicated(struct sp_conn *c, const char *dn,
+                                    const char *spn, char **note)
+{
+    struct spn_state before, after;
+    char **stay = NULL;
+    size_t nstay = 0;
+    LDAPMod del = { .mod_op = LDAP_MOD_DELETE, .mod_type = A_SPN };
+    LDAPMod add = { .mod_op = LDAP_MOD_ADD, .mod_type = A_SPN };
+    LDAPMod *mods[] = { &del, &add, NULL };
+    enum sp_status st;
+    char *q = quote_value(spn), *what;
+    int rc;
+
+    *note = NULL;
+    st = read_state(c, dn, &before);
+    if (st != SP_OK)
+        goto done;
+    stay = xrealloc(NULL, (before.entry.nspns + 1) * sizeof(*stay));
+    for (size_t i = 0; i < before.entry.nspns; i++)
+        if (strcmp(before.entry.spns[i], spn) != 0)
+            stay[nstay++] = before.entry.spns[i];
+    stay[nstay] = NULL;
+    if (nstay == before.entry.nspns) {
+        st = fail(c, SP_NO_SUCH_VALUE, "removing %s from %s: no longer "
+                                       "registered there", q, dn);
+        goto done;
+    }
+    add.mod_values = stay;
+    if (nstay == 0)
+        mods[1] = NULL;
+    rc = ldap_modify_ext_s(c->ld, dn, mods, NULL, NULL);
+    if (rc != LDAP_SUCCESS) {
+        if (asprintf(&what, "rewriting servicePrincipalName of %s without %s",
+                     dn, q) < 0)
+            abort();
+        st = fail_ld(c, OP_WRITE, rc, what);
+        free(what);
+        goto done;
+    }
+    /* Samba counts each change of the modify (delete, add) as a version;
+     * anything beyond that is another writer. */
+    st = read_state(c, dn, &after);
+    if (st == SP_OK
+        && (after.version <= before.version
+            || after.version > before.version + (nstay > 0 ? 2 : 1)))
+        st = fail(c, SP_DIRECTORY,
+                  "removed %s from %s by rewriting the attribute, but "
+                  "another writer changed it at the same time (version "
+                  "%lu, now %lu): check its SPNs with setspn -L",
+                  q, dn, before.version, after.version);
+    else if (st == SP_OK
+             && asprintf(note, "the DC refuses to delete a value another "
+                               "account also holds, so %s was removed by "
+                               "rewriting servicePrincipalName of %s in one "
+                               "modify (%zu other value%s kept, no concurrent "
+                               "change)",
+                         q, dn, nstay, nstay == 1 ? "" : "s") < 0)
+        abort();
+    entry_free(&after.entry);
+done:
+    entry_free(&before.entry);
+    free(stay);
+    free(q);
+    return st;
 }

@@ -66,6 +66,7 @@ enum sp_status sp_connect(struct sp_conn *conn,
 const char *sp_conn_uri(const struct sp_conn *conn);
 const char *sp_conn_base(const struct sp_conn *conn); /* defaultNamingContext */
 const char *sp_conn_principal(const struct sp_conn *conn);
+const char *sp_conn_forest(const struct sp_conn *conn); /* rootDomainNC */
 unsigned sp_conn_ssf(const struct sp_conn *conn);
 /* Pages read by the last search. */
 unsigned sp_conn_pages(const struct sp_conn *conn);
@@ -90,10 +91,54 @@ enum sp_status sp_find_holders(struct sp_conn *conn, const char *base,
                                struct sp_entries *out);
 void sp_entries_free(struct sp_entries *entries);
 
+/* An sp_entry_fn that appends a copy of each entry to the sp_entries at
+ * ctx. */
+enum sp_status sp_collect(const char *dn, char *const *spns, size_t n,
+                          void *ctx);
+
 /* Adds or deletes exactly one value of servicePrincipalName on dn. */
 enum sp_status sp_add_spn(struct sp_conn *conn, const char *dn,
                           const char *spn);
 enum sp_status sp_delete_spn(struct sp_conn *conn, const char *dn,
                              const char *spn);
+
+/* A domain of the forest, from its crossRef in CN=Partitions. */
+struct sp_domain {
+    char *nc;      /* its naming context: DC=example,DC=com */
+    char *dns;     /* dnsRoot: example.com */
+    char *netbios; /* nETBIOSName: EXAMPLE */
+};
+
+/* Finds the domain whose DNS name, NetBIOS name or DN is name
+ * (case-insensitively).  SP_NOT_FOUND if the forest has none. */
+enum sp_status sp_find_domain(struct sp_conn *conn, const char *name,
+                              struct sp_domain *out);
+void sp_domain_free(struct sp_domain *domain);
+
+/* The URI of the Global Catalog on the DC conn uses: port 3268 (3269 for
+ * ldaps).  Caller frees.  NULL if the URI cannot be parsed. */
+char *sp_gc_uri(const struct sp_conn *conn);
+
+/* The service classes HOST stands for, from the forest's sPNMappings, or
+ * Windows' default list when they cannot be read (*from_directory is then
+ * false).  Free with spn_strv_free. */
+enum sp_status sp_host_aliases(struct sp_conn *conn, char ***aliases,
+                               size_t *n, bool *from_directory);
+
+/* Like sp_search_spn for objects holding any of the n values exactly. */
+enum sp_status sp_search_any(struct sp_conn *conn, const char *base,
+                             char *const *values, size_t n, sp_entry_fn fn,
+                             void *ctx);
+
+/*
+ * Removes spn from dn where the DC refuses a single-value delete because
+ * another account holds the same value (Samba).  One modify removes the
+ * attribute and adds back every other value; the attribute's version in
+ * replPropertyMetaData, read just before and just after, shows whether
+ * another writer changed it in between.  *note (malloc'd) says what was
+ * done, for the caller to show.
+ */
+enum sp_status sp_delete_duplicated(struct sp_conn *conn, const char *dn,
+                                    const char *spn, char **note);
 
 #endif

@@ -27,6 +27,18 @@ void out_holder(FILE *f, const char *dn, char *const *spns, size_t n,
             fprintf(f, "\t%s\n", spns[i]);
 }
 
+void out_holder_any(FILE *f, const char *dn, char *const *spns, size_t n,
+                    char *const *want, size_t nwant)
+{
+    fprintf(f, "%s\n", dn);
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < nwant; k++)
+            if (spn_equal(spns[i], want[k])) {
+                fprintf(f, "\t%s\n", spns[i]);
+                break;
+            }
+}
+
 void out_change(FILE *f, bool add, const char *dn, const char *spn)
 {
     fprintf(f, "%s ServicePrincipalNames for %s\n\t%s\n",

@@ -25,6 +25,10 @@ void out_checking(FILE *f, const char *dn, bool forest);
 void out_holder(FILE *f, const char *dn, char *const *spns, size_t n,
                 const char *only);
 
+/* The same, printing only the values equal to one of want[0..nwant). */
+void out_holder_any(FILE *f, const char *dn, char *const *spns, size_t n,
+                    char *const *want, size_t nwant);
+
 /* "Registering ..." or "Unregistering ServicePrincipalNames for DN" and
  * the SPN. */
 void out_change(FILE *f, bool add, const char *dn, const char *spn);

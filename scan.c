@@ -100,14 +100,10 @@ static void grow(struct scan *s)
     s->cap = ncap;
 }
 
+/* Entries arrive in index order, so a holding by this entry is the last. */
 static bool holds(const struct slot *sl, uint32_t dn)
 {
-    if (sl->first == dn)
-        return true;
-    for (uint32_t i = 0; i < sl->nmore; i++)
-        if (sl->more[i] == dn)
-            return true;
-    return false;
+    return (sl->nmore > 0 ? sl->more[sl->nmore - 1] : sl->first) == dn;
 }
 
 void scan_add(struct scan *s, const char *dn, char *const *spns, size_t n)
@@ -160,7 +156,10 @@ static int cmp_slot(const void *a, const void *b)
 
 static int cmp_str(const void *a, const void *b)
 {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
+    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+    int r = strcasecmp(x, y);
+
+    return r != 0 ? r : strcmp(x, y);
 }
 
 size_t scan_groups(struct scan *s,

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "args.h"
@@ -22,11 +23,22 @@
 #define SETSPN_VERSION "unknown"
 #endif
 
+/* Where -S, -A, -R, -Q and -X look: the domain, the forest's Global
+ * Catalog (-F), or the domains named with -T. */
+struct scope {
+    struct sp_conn *conn; /* the DC, or the Global Catalog */
+    char *base;           /* search base */
+    char *label;          /* the DN in "Checking domain/forest ..." */
+};
+
 struct run {
     const struct options *o;
     struct sp_conn *conn;
+    struct sp_conn *gc;     /* Global Catalog, connected when needed */
     struct account_ref ref; /* parsed before connecting */
     bool progress;          /* stderr is a terminal and no -P */
+    struct scope scopes[MAX_DOMAINS];
+    size_t nscopes;
 };
 
 static void usage(FILE *f)
@@ -104,10 +116,43 @@ static int report(struct run *r, enum sp_status st)
     return sp_exit_code(st);
 }
 
+/* DOMAIN\NAME must name the domain of the DC we talk to. */
+static int check_account_domain(struct run *r)
+{
+    struct sp_domain named, ours;
+    enum sp_status st;
+    int rc = EXIT_DONE;
+
+    if (r->ref.domain == NULL)
+        return EXIT_DONE;
+    st = sp_find_domain(r->conn, r->ref.domain, &named);
+    if (st == SP_OK && strcasecmp(named.nc, sp_conn_base(r->conn)) == 0)
+        goto done;
+    if (st != SP_OK && st != SP_NOT_FOUND) {
+        rc = report(r, st);
+        goto done;
+    }
+    st = sp_find_domain(r->conn, sp_conn_base(r->conn), &ours);
+    warn("account %s names domain %s, but %s serves domain %s (%s): use -H "
+         "with a DC of %s", r->o->req.account, r->ref.domain,
+         sp_conn_uri(r->conn), st == SP_OK ? ours.netbios : "?",
+         st == SP_OK ? ours.dns : sp_conn_base(r->conn), r->ref.domain);
+    sp_domain_free(&ours);
+    rc = EXIT_NEGATIVE;
+done:
+    sp_domain_free(&named);
+    return rc;
+}
+
 static int find_account(struct run *r, struct sp_account *acct)
 {
-    enum sp_status st = sp_find_account(r->conn, &r->ref, r->o->req.kind,
-                                        acct);
+    enum sp_status st;
+    int rc = check_account_domain(r);
+
+    memset(acct, 0, sizeof(*acct));
+    if (rc != EXIT_DONE)
+        return rc;
+    st = sp_find_account(r->conn, &r->ref, r->o->req.kind, acct);
 
     if (st == SP_NOT_FOUND) {
         out_no_account(stdout, r->o->req.account);
@@ -116,9 +161,114 @@ static int find_account(struct run *r, struct sp_account *acct)
     return st == SP_OK ? EXIT_DONE : report(r, st);
 }
 
-static const char *search_base(struct run *r)
+static void add_scope(struct run *r, struct sp_conn *conn, const char *base,
+                      const char *label)
 {
-    return sp_conn_base(r->conn);
+    struct scope *sc;
+
+    for (size_t i = 0; i < r->nscopes; i++)
+        if (r->scopes[i].conn == conn && strcasecmp(r->scopes[i].base, base) == 0)
+            return; /* -T named one domain twice */
+    sc = &r->scopes[r->nscopes++];
+    sc->conn = conn;
+    sc->base = strdup(base);
+    sc->label = strdup(label);
+    if (sc->base == NULL || sc->label == NULL)
+        abort();
+}
+
+static void free_scopes(struct run *r)
+{
+    for (size_t i = 0; i < r->nscopes; i++) {
+        free(r->scopes[i].base);
+        free(r->scopes[i].label);
+    }
+    r->nscopes = 0;
+}
+
+static int connect_gc(struct run *r, const struct sp_connect_opts *co)
+{
+    struct sp_connect_opts gco = *co;
+    char *uri;
+    enum sp_status st;
+
+    if (r->gc != NULL)
+        return EXIT_DONE;
+    uri = sp_gc_uri(r->conn);
+    if (uri == NULL)
+        die(EXIT_USAGE, "cannot derive a Global Catalog URI from %s",
+            sp_conn_uri(r->conn));
+    gco.uri = uri;
+    r->gc = sp_conn_new();
+    st = sp_connect(r->gc, &gco);
+    free(uri);
+    if (st != SP_OK) {
+        warn("%s", sp_conn_error(r->gc));
+        return sp_exit_code(st);
+    }
+    if (r->o->verbose)
+        warn("Global Catalog %s (SSF %u)", sp_conn_uri(r->gc),
+             sp_conn_ssf(r->gc));
+    return EXIT_DONE;
+}
+
+/* Decides where searches go: -F, -T, or the DC's own domain. */
+static int set_scopes(struct run *r, const struct sp_connect_opts *co)
+{
+    const struct request *q = &r->o->req;
+    const char *base = sp_conn_base(r->conn);
+    int rc;
+
+    if (q->forest) {
+        const char *forest = sp_conn_forest(r->conn);
+
+        if ((rc = connect_gc(r, co)) != EXIT_DONE)
+            return rc;
+        add_scope(r, r->gc, "", forest ? forest : base);
+        return EXIT_DONE;
+    }
+    for (size_t i = 0; i < q->ndomains; i++) {
+        const char *name = q->domains[i];
+        struct sp_domain d;
+        enum sp_status st;
+
+        if (*name == '\0' || strcmp(name, "*") == 0) {
+            add_scope(r, r->conn, base, base);
+            continue;
+        }
+        st = sp_find_domain(r->conn, name, &d);
+        if (st != SP_OK) {
+            warn("-T: %s", sp_conn_error(r->conn));
+            return sp_exit_code(st);
+        }
+        if (strcasecmp(d.nc, base) == 0) {
+            add_scope(r, r->conn, base, base);
+        } else {
+            /* Another domain's partition: this DC holds it only as part
+             * of the Global Catalog. */
+            rc = connect_gc(r, co);
+            if (rc == EXIT_DONE)
+                add_scope(r, r->gc, d.nc, d.nc);
+        }
+        sp_domain_free(&d);
+        if (rc != EXIT_DONE)
+            return rc;
+    }
+    if (r->nscopes == 0)
+        add_scope(r, r->conn, base, base);
+    return EXIT_DONE;
+}
+
+static void print_checking(struct run *r, const struct scope *sc)
+{
+    out_checking(stdout, sc->label, r->o->req.forest);
+}
+
+/* Reports a failure of the connection a scope uses. */
+static int report_scope(const struct scope *sc, enum sp_status st)
+{
+    warn("%s", sp_conn_error(sc->conn));
+    return sp_exit_code(st);
 }
 
 static int do_list(struct run *r)
@@ -133,30 +283,106 @@ static int do_list(struct run *r)
 }
 
 /*
- * Looks for holders of spn before a write.  Prints them and the duplicate
- * line if any (EXIT_NEGATIVE); EXIT_DONE if the SPN is free.
+ * The values that would collide with adding spns[0..n) to target: the
+ * values themselves, and for HOST/x every alias class/x that sPNMappings
+ * maps to host (held by another account, it makes Kerberos ambiguous).
  */
-static int check_free(struct run *r, const char *spn)
+struct collisions {
+    char **exact;   /* points at the caller's values */
+    size_t nexact;
+    char **alias;   /* malloc'd */
+    size_t nalias;
+};
+
+static void find_collisions(struct run *r, char *const *spns, size_t n,
+                            struct collisions *col)
 {
-    struct sp_entries holders = { 0 };
-    enum sp_status st = sp_find_holders(r->conn, search_base(r), spn, false,
-                                        &holders);
+    char **aliases = NULL;
+    size_t naliases = 0;
+    bool from_dir = false, loaded = false;
+
+    memset(col, 0, sizeof(*col));
+    col->exact = (char **)spns;
+    col->nexact = n;
+    for (size_t i = 0; i < n; i++) {
+        char **forms;
+        size_t nforms;
+
+        if (strncasecmp(spns[i], "host/", 5) != 0)
+            continue;
+        if (!loaded) {
+            sp_host_aliases(r->conn, &aliases, &naliases, &from_dir);
+            loaded = true;
+            if (r->o->verbose)
+                warn(from_dir ? "HOST stands for %zu service classes "
+                                "(sPNMappings)"
+                              : "sPNMappings could not be read: HOST stands "
+                                "for Windows' default %zu service classes",
+                     naliases);
+        }
+        forms = spn_alias_forms(spns[i], aliases, naliases, &nforms);
+        col->alias = realloc(col->alias,
+                             (col->nalias + nforms + 1) * sizeof(char *));
+        if (col->alias == NULL)
+            abort();
+        memcpy(col->alias + col->nalias, forms, nforms * sizeof(char *));
+        col->nalias += nforms;
+        free(forms);
+    }
+    spn_strv_free(aliases, naliases);
+}
+
+/*
+ * Looks for holders of spns (any account) and of their HOST aliases (other
+ * accounts) in every scope, before a write.  Prints the "Checking" lines
+ * (if announce), then any holders and the duplicate line (EXIT_NEGATIVE); EXIT_DONE if
+ * the values are free.
+ */
+static int check_free(struct run *r, char *const *spns, size_t n,
+                      const char *target, bool announce)
+{
+    struct collisions col;
+    size_t found = 0;
     int rc = EXIT_DONE;
 
-    if (st != SP_OK)
-        return report(r, st);
-    if (r->o->verbose)
-        warn("duplicate check for %s read %u page(s)", spn,
-             sp_conn_pages(r->conn));
-    for (size_t i = 0; i < holders.n; i++)
-        out_holder(stdout, holders.v[i].dn, holders.v[i].spns,
-                   holders.v[i].nspns, spn);
-    if (holders.n > 0) {
+    find_collisions(r, spns, n, &col);
+    for (size_t s = 0; s < r->nscopes && rc == EXIT_DONE; s++) {
+        const struct scope *sc = &r->scopes[s];
+        struct sp_entries exact = { 0 }, alias = { 0 };
+        enum sp_status st;
+
+        if (announce)
+            print_checking(r, sc);
+        st = sp_search_any(sc->conn, sc->base, col.exact, col.nexact,
+                           sp_collect, &exact);
+        if (st == SP_OK && col.nalias > 0)
+            st = sp_search_any(sc->conn, sc->base, col.alias, col.nalias,
+                               sp_collect, &alias);
+        if (st != SP_OK) {
+            rc = report_scope(sc, st);
+        } else {
+            if (r->o->verbose)
+                warn("duplicate check in %s read %u page(s)", sc->label,
+                     sp_conn_pages(sc->conn));
+            for (size_t i = 0; i < exact.n; i++, found++)
+                out_holder_any(stdout, exact.v[i].dn, exact.v[i].spns,
+                               exact.v[i].nspns, col.exact, col.nexact);
+            for (size_t i = 0; i < alias.n; i++)
+                if (strcasecmp(alias.v[i].dn, target) != 0) {
+                    out_holder_any(stdout, alias.v[i].dn, alias.v[i].spns,
+                                   alias.v[i].nspns, col.alias, col.nalias);
+                    found++;
+                }
+        }
+        sp_entries_free(&exact);
+        sp_entries_free(&alias);
+    }
+    if (rc == EXIT_DONE && found > 0) {
         out_line(stdout, "");
         out_line(stdout, TEXT_DUPLICATE);
         rc = EXIT_NEGATIVE;
     }
-    sp_entries_free(&holders);
+    spn_strv_free(col.alias, col.nalias);
     return rc;
 }
 
@@ -174,7 +400,9 @@ static int add_refused(struct run *r, enum sp_status st, const char *spn,
     if (why == NULL)
         abort();
     if (st == SP_DUPLICATE || st == SP_CONSTRAINT) {
-        rc = check_free(r, spn);
+        char *one[] = { (char *)spn };
+
+        rc = check_free(r, one, 1, dn, false);
         if (rc == EXIT_DONE && st == SP_DUPLICATE) {
             /* no exact holder: the DC's alias rule (HOST/x vs http/x) */
             out_line(stdout, "");
@@ -213,8 +441,7 @@ static int do_add(struct run *r)
 
     if (rc != EXIT_DONE)
         goto done;
-    out_checking(stdout, search_base(r), false);
-    rc = check_free(r, spn);
+    rc = check_free(r, (char *const *)&spn, 1, acct.entry.dn, true);
     if (rc != EXIT_DONE)
         goto done;
     out_line(stdout, "");
@@ -241,6 +468,21 @@ static const char *stored_value(const struct sp_entry *e, const char *spn)
     return any;
 }
 
+/* Whether an account other than dn holds spn (in the DC's domain). */
+static bool held_elsewhere(struct run *r, const char *spn, const char *dn)
+{
+    struct sp_entries holders = { 0 };
+    bool other = false;
+
+    if (sp_find_holders(r->conn, sp_conn_base(r->conn), spn, false,
+                        &holders) == SP_OK)
+        for (size_t i = 0; i < holders.n; i++)
+            if (strcasecmp(holders.v[i].dn, dn) != 0)
+                other = true;
+    sp_entries_free(&holders);
+    return other;
+}
+
 static int do_delete(struct run *r)
 {
     struct sp_account acct;
@@ -262,6 +504,14 @@ static int do_delete(struct run *r)
     }
     out_change(stdout, false, acct.entry.dn, value);
     st = sp_delete_spn(r->conn, acct.entry.dn, value);
+    if (st == SP_CONSTRAINT && held_elsewhere(r, value, acct.entry.dn)) {
+        char *note = NULL;
+
+        st = sp_delete_duplicated(r->conn, acct.entry.dn, value, &note);
+        if (note != NULL)
+            warn("%s", note);
+        free(note);
+    }
     if (st == SP_OK)
         out_line(stdout, TEXT_UPDATED);
     else
@@ -288,15 +538,20 @@ static enum sp_status print_match(const char *dn, char *const *spns,
 static int do_query(struct run *r)
 {
     struct query_ctx q = { 0 };
-    enum sp_status st;
 
-    out_checking(stdout, search_base(r), false);
-    st = sp_search_spn(r->conn, search_base(r), r->o->req.spn, true,
-                       print_match, &q);
-    if (st != SP_OK)
-        return report(r, st);
-    if (r->o->verbose)
-        warn("query read %u page(s)", sp_conn_pages(r->conn));
+    for (size_t i = 0; i < r->nscopes; i++) {
+        const struct scope *sc = &r->scopes[i];
+        enum sp_status st;
+
+        print_checking(r, sc);
+        st = sp_search_spn(sc->conn, sc->base, r->o->req.spn, true,
+                           print_match, &q);
+        if (st != SP_OK)
+            return report_scope(sc, st);
+        if (r->o->verbose)
+            warn("query in %s read %u page(s)", sc->label,
+                 sp_conn_pages(sc->conn));
+    }
     out_line(stdout, "");
     out_line(stdout, q.found ? TEXT_EXISTING : TEXT_NO_SUCH);
     return q.found ? EXIT_DONE : EXIT_NEGATIVE;
@@ -333,10 +588,15 @@ static int do_reset(struct run *r)
              want[0], want[1]);
         goto done;
     }
-    out_checking(stdout, search_base(r), false);
-    for (int i = 0; i < 2 && rc == EXIT_DONE; i++)
-        if (missing[i])
-            rc = check_free(r, want[i]);
+    {
+        char *check[2];
+        size_t n = 0;
+
+        for (int i = 0; i < 2; i++)
+            if (missing[i])
+                check[n++] = want[i];
+        rc = check_free(r, check, n, acct.entry.dn, true);
+    }
     if (rc != EXIT_DONE)
         goto done;
     out_line(stdout, "");
@@ -388,17 +648,21 @@ static int do_scan(struct run *r)
     enum sp_status st;
     size_t groups;
 
-    out_checking(stdout, search_base(r), false);
     if (s.progress)
         fprintf(stderr, "Processing entry 0\n");
-    st = sp_search_spn(r->conn, search_base(r), "*", true, scan_entry, &s);
-    if (st != SP_OK) {
-        scan_free(s.scan);
-        return report(r, st);
+    for (size_t i = 0; i < r->nscopes; i++) {
+        const struct scope *sc = &r->scopes[i];
+
+        print_checking(r, sc);
+        st = sp_search_spn(sc->conn, sc->base, "*", true, scan_entry, &s);
+        if (st != SP_OK) {
+            scan_free(s.scan);
+            return report_scope(sc, st);
+        }
+        if (r->o->verbose)
+            warn("scan of %s read %u page(s); %zu entries so far", sc->label,
+                 sp_conn_pages(sc->conn), scan_entries(s.scan));
     }
-    if (r->o->verbose)
-        warn("scan read %zu entries in %u page(s)", scan_entries(s.scan),
-             sp_conn_pages(r->conn));
     out_line(stdout, "");
     groups = scan_groups(s.scan, print_group, NULL);
     fprintf(stdout, "found %zu group of duplicate SPNs.\n", groups);
@@ -450,6 +714,8 @@ int main(int argc, char *argv[])
         return EXIT_DONE;
     }
     validate(&r);
+    /* Line by line, so a deadline's _exit() loses nothing already said. */
+    setvbuf(stdout, NULL, _IOLBF, 0);
     r.progress = !o.req.no_progress && isatty(STDERR_FILENO);
 
     co = (struct sp_connect_opts){ .uri = o.uri, .timeout = o.timeout,
@@ -465,6 +731,13 @@ int main(int argc, char *argv[])
         warn("connected to %s as %s (SASL GSSAPI, SSF %u); domain %s",
              sp_conn_uri(r.conn), sp_conn_principal(r.conn),
              sp_conn_ssf(r.conn), sp_conn_base(r.conn));
+
+    rc = set_scopes(&r, &co);
+    if (rc != EXIT_DONE)
+        goto done;
+    /* From here each request is bounded by libldap's own timeouts; a long
+     * but healthy scan must not be cut off. */
+    alarm(0);
 
     switch (o.req.verb) {
     case VERB_LIST:
@@ -490,6 +763,8 @@ int main(int argc, char *argv[])
     }
 done:
     alarm(0);
+    free_scopes(&r);
+    sp_conn_free(r.gc);
     sp_conn_free(r.conn);
     account_ref_free(&r.ref);
     if (fflush(stdout) != 0 || ferror(stdout)) {

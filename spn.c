@@ -310,3 +310,114 @@ char *quote_value(const char *value)
     *o = '\0';
     return out;
 }
+
+char *filter_any(const char *attr, char *const *values, size_t n)
+{
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f;
+
+    if (n == 0)
+        return NULL;
+    if (n == 1)
+        return filter_equals(attr, values[0], false);
+    f = open_memstream(&out, &len);
+    if (f == NULL)
+        return NULL;
+    fputs("(|", f);
+    for (size_t i = 0; i < n; i++) {
+        char *one = filter_equals(attr, values[i], false);
+
+        if (one == NULL) {
+            fclose(f);
+            free(out);
+            return NULL;
+        }
+        fputs(one, f);
+        free(one);
+    }
+    fputc(')', f);
+    if (fclose(f) != 0) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+const char SPN_DEFAULT_HOST_MAPPING[] =
+    "host=alerter,appmgmt,cisvc,clipsrv,browser,dhcp,dnscache,replicator,"
+    "eventlog,eventsystem,policyagent,oakley,dmserver,dns,mcsvc,fax,"
+    "msiserver,ias,messenger,netlogon,netman,netdde,netddedsm,nmagent,"
+    "plugplay,protectedstorage,rasman,rpclocator,rpc,rpcss,remoteaccess,"
+    "rsvp,samss,scardsvr,scesrv,seclogon,scm,dcom,cifs,spooler,snmp,"
+    "schedule,tapisrv,trksvr,trkwks,ups,time,wins,www,http,w3svc,iisadmin,"
+    "msdtc";
+
+void spn_strv_free(char **v, size_t n)
+{
+    if (v == NULL)
+        return;
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+static void strv_push(char ***v, size_t *n, const char *s, size_t len)
+{
+    char **nv = realloc(*v, (*n + 1) * sizeof(**v));
+
+    if (nv == NULL)
+        abort();
+    *v = nv;
+    nv[(*n)++] = xstrndup(s, len);
+}
+
+char **spn_host_aliases(char *const *mappings, size_t n, size_t *count)
+{
+    char **out = NULL;
+
+    *count = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *eq = strchr(mappings[i], '=');
+        const char *p;
+
+        if (eq == NULL || eq - mappings[i] != 4
+            || strncasecmp(mappings[i], "host", 4) != 0)
+            continue;
+        for (p = eq + 1; *p != '\0';) {
+            size_t len = strcspn(p, ",");
+
+            while (len > 0 && p[0] == ' ') {
+                p++;
+                len--;
+            }
+            while (len > 0 && p[len - 1] == ' ')
+                len--;
+            if (len > 0)
+                strv_push(&out, count, p, len);
+            p += strcspn(p, ",");
+            if (*p == ',')
+                p++;
+        }
+    }
+    return out;
+}
+
+char **spn_alias_forms(const char *spn, char *const *aliases, size_t n,
+                       size_t *count)
+{
+    char **out = NULL;
+
+    *count = 0;
+    if (strncasecmp(spn, "host/", 5) != 0)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        char *s;
+
+        if (asprintf(&s, "%s/%s", aliases[i], spn + 5) < 0)
+            abort();
+        strv_push(&out, count, s, strlen(s));
+        free(s);
+    }
+    return out;
+}

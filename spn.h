@@ -61,3 +61,22 @@ char *quote_value(const char *value);
 bool utf8_valid(const char *s);
 
 #endif
+
+/* Returns "(|(attr=v1)(attr=v2)...)" with every value escaped (RFC 4515);
+ * a single value gives "(attr=v1)".  Caller frees.  NULL if n is 0. */
+char *filter_any(const char *attr, char *const *values, size_t n);
+
+/* Windows' default sPNMappings value, used when the directory's cannot be
+ * read. */
+extern const char SPN_DEFAULT_HOST_MAPPING[];
+
+/* From sPNMappings values ("host=alerter,http,..."), the service classes
+ * that HOST stands for.  Returns a malloc'd array of malloc'd strings
+ * (*count of them); free with spn_strv_free. */
+char **spn_host_aliases(char *const *mappings, size_t n, size_t *count);
+void spn_strv_free(char **v, size_t n);
+
+/* For spn = "HOST/rest" (any case), the SPNs "<alias>/rest" for every
+ * alias; NULL (and *count 0) if spn's class is not HOST. */
+char **spn_alias_forms(const char *spn, char *const *aliases, size_t n,
+                       size_t *count);

@@ -46,6 +46,8 @@ enum sp_status sp_classify(int rc, const char *diag, enum sp_op op)
         return op == OP_BIND ? SP_AUTH : SP_DIRECTORY;
     case LDAP_SERVER_DOWN:
     case LDAP_TIMEOUT:
+    case 0x51: /* Server Down and Timeout as DCs and LDAPv2 number them */
+    case 0x55:
     case LDAP_TIMELIMIT_EXCEEDED:
     case LDAP_CONNECT_ERROR:
     case LDAP_REFERRAL:

@@ -48,6 +48,8 @@ fi
 . tests/lib.sh
 # shellcheck source=tests/cli.sh
 . tests/cli.sh
+# shellcheck source=tests/parity.sh
+. tests/parity.sh
 summary
 
 echo "$PASS passed, $FAIL failed"
