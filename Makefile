@@ -21,7 +21,7 @@ CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer \
 LDFLAGS += -fsanitize=address,undefined
 endif
 
-CORE_OBJS := spn.o status.o args.o output.o scan.o msg.o
+CORE_OBJS := spn.o status.o args.o output.o scan.o batch.o msg.o
 OBJS      := setspn.o ldap_ops.o $(CORE_OBJS)
 HEADERS   := $(wildcard *.h)
 

@@ -1,0 +1,55 @@
+#!/bin/bash
+# The seed's outage and its fix, against a throwaway Samba AD DC: an
+# Exchange SMTP virtual server's FQDN has no SPN, so Kerberos to it fails
+# until setspn -S registers it on the server's account.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
+
+dcdir=$(mktemp -d /tmp/setspn-demo.XXXXXX)
+trap 'bash tests/dc/testdc.sh stop "$dcdir" >/dev/null 2>&1; rm -rf "$dcdir"' EXIT
+bash tests/dc/testdc.sh start "$dcdir" || exit 1
+# shellcheck disable=SC1091
+. "$dcdir/env"
+export PATH="$PWD:$PATH"
+
+say() { printf '\n\033[1m# %s\033[0m\n' "$*"; }
+show() {
+	printf '$ %s\n' "$*"
+	"$@"
+	printf '[exit %d]\n' "$?"
+}
+
+# Two Exchange servers with passwords, so the KDC can issue tickets for them.
+mkserver() {
+	local pw
+	pw=$(printf '"%s"' "Demo-$1-Pass-1!" | iconv -t UTF-16LE | base64 -w0)
+	printf 'dn: CN=%s,CN=Computers,%s\nobjectClass: computer\nsAMAccountName: %s$\ndNSHostName: %s.spn.test\nuserAccountControl: 4096\nunicodePwd:: %s\n' \
+		"$1" "$TESTDC_BASE" "$1" "${1,,}" "$pw" | ldapadd -Q -Y GSSAPI -H "$TESTDC_URI" >/dev/null
+}
+mkserver EXCH01
+mkserver EXCH02
+
+say "A DC for SPN.TEST runs on 127.0.0.1; we hold a ticket as $(klist | sed -n 's/^Default principal: //p')."
+say "EXCH01 serves SMTP as mail.spn.test. Reset its HOST SPNs, then list them:"
+show setspn -R EXCH01
+show setspn -L EXCH01
+say "The virtual server's FQDN has no SPN, so Kerberos to it fails (event 1706, error 0x8009030c):"
+show kvno SMTPSVC/mail.spn.test
+say "The fix, exactly as on Windows:"
+show setspn -S SMTPSVC/mail.spn.test EXCH01
+show kvno SMTPSVC/mail.spn.test
+say "Registering the same SPN on the second server is refused, nothing is written:"
+show setspn -S SMTPSVC/mail.spn.test EXCH02
+say "Who holds it? (-Q, wildcards allowed)"
+show setspn -Q 'SMTPSVC/*'
+say "No duplicates in the domain:"
+show setspn -X -P
+say "Move it: delete from EXCH01, add to EXCH02:"
+show setspn -D SMTPSVC/mail.spn.test EXCH01
+show setspn -S SMTPSVC/mail.spn.test EXCH02
+show setspn -L EXCH02
+say "Exit codes are distinct for scripts: 0 done, 1 negative, 2 bad input, 3 auth, 4 directory."
+show setspn -S 'SMTPSVC/bad host' EXCH02
+show env KRB5CCNAME=FILE:/nonexistent setspn -L EXCH02
+echo
+echo "demo done; the DC is stopped."
