@@ -1,53 +1,212 @@
 # setspn: build, test, install.  See README.md.
+#
+#   make                      build ./setspn
+#   make check                deps, build, unit + CLI tests on a throwaway DC
+#   make SANITIZE=1 check     the same, built with ASan+UBSan, leaks checked
+#   make check-valgrind       unit tests + a subset of the CLI tests under
+#                             valgrind (VALGRIND_ONLY picks the subset)
+#   make fuzz                 libFuzzer targets, FUZZ_SECONDS each (clang)
+#   make lint                 cppcheck and clang-tidy (.clang-tidy), clean
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
 VERSION := 0.1.0
 
-PKGS    := ldap lber libsasl2 krb5 krb5-gssapi
+PKGS    := ldap lber libsasl2 krb5 krb5-gssapi jansson
 CC      ?= cc
 # No -Wcast-qual: libldap's API takes non-const strings.
 WARN    := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wpointer-arith -Wwrite-strings \
            -Wvla -Wnull-dereference -Wundef
 CFLAGS  ?= -O2 -g
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DSETSPN_VERSION='"$(VERSION)"' $(WARN) \
-             $(shell pkg-config --cflags $(PKGS)) $(CFLAGS)
-LIBS    := $(shell pkg-config --libs $(PKGS))
 
+# pkg-config runs once, and only when a rule needs its answer (make check
+# installs the packages before the build that uses them).
+PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $$(PKGS)))$(PKG_CFLAGS)
+LIBS       = $(eval LIBS := $$(shell pkg-config --libs $$(PKGS)))$(LIBS)
+CMOCKA_LIBS = $(eval CMOCKA_LIBS := $$(shell pkg-config --libs cmocka))$(CMOCKA_LIBS)
+
+# SANITIZE=1: AddressSanitizer (with LeakSanitizer) and UBSan.  Kept apart
+# from CFLAGS/LDFLAGS so that setting those on the command line keeps them.
 ifeq ($(SANITIZE),1)
-CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer \
-           -fno-sanitize-recover=undefined
-LDFLAGS += -fsanitize=address,undefined
+SAN_CFLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer \
+               -fno-sanitize-recover=undefined
+SAN_LDFLAGS := -fsanitize=address,undefined
 endif
 
-CORE_OBJS := spn.o status.o args.o output.o scan.o batch.o msg.o
+DEFS       := -std=c11 -D_GNU_SOURCE -DSETSPN_VERSION='"$(VERSION)"'
+ALL_CFLAGS  = $(DEFS) $(WARN) $(PKG_CFLAGS) $(CFLAGS) $(SAN_CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS) $(SAN_LDFLAGS)
+
+CORE_OBJS := spn.o status.o args.o output.o scan.o batch.o report.o msg.o
 OBJS      := setspn.o ldap_ops.o $(CORE_OBJS)
 HEADERS   := $(wildcard *.h)
 
+# Every object depends on this stamp, rewritten only when the compiler or
+# the flags change: switching SANITIZE (or CFLAGS) rebuilds everything.
+FLAGS_STAMP := .build-flags
+shq = '$(subst ','\'',$(1))'
+BUILD_ID = $(CC) | $(ALL_CFLAGS) | $(ALL_LDFLAGS) | $(LIBS)
+
 all: setspn
 
-setspn: $(OBJS)
-	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LIBS)
+$(FLAGS_STAMP): FORCE
+	@printf '%s\n' $(call shq,$(BUILD_ID)) | cmp -s - $@ || \
+	    printf '%s\n' $(call shq,$(BUILD_ID)) >$@
 
-%.o: %.c $(HEADERS)
+setspn: $(OBJS) $(FLAGS_STAMP)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(OBJS) $(LIBS)
+
+%.o: %.c $(HEADERS) $(FLAGS_STAMP)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-tests/unit: tests/unit.c $(CORE_OBJS) $(HEADERS)
-	$(CC) $(ALL_CFLAGS) -I. -o $@ tests/unit.c $(CORE_OBJS) $(LDFLAGS) \
-	    $(LIBS) $(shell pkg-config --libs cmocka)
+tests/unit: tests/unit.c $(CORE_OBJS) $(HEADERS) $(FLAGS_STAMP)
+	$(CC) $(ALL_CFLAGS) -I. -o $@ tests/unit.c $(CORE_OBJS) $(ALL_LDFLAGS) \
+	    $(LIBS) $(CMOCKA_LIBS)
+
+# ----------------------------------------------------------------- tests
+# Sanitizer settings for the test run.  exitcode=99: no setspn exit status
+# is 99, so a report (memory error, UB, leak) can never pass for an
+# expected "exit 1"; tests/run.sh also points log_path at a directory it
+# checks after every run, so a report fails its test even where the exit
+# status is not checked.  verify_asan_link_order=0: harmless now, needed
+# once the nss/resolv wrappers are LD_PRELOADed.
+ASAN_OPTS  := detect_leaks=1:abort_on_error=0:exitcode=99:halt_on_error=1:$\
+              strict_string_checks=1:detect_stack_use_after_return=1:verify_asan_link_order=0
+UBSAN_OPTS := print_stacktrace=1:halt_on_error=1:exitcode=99
+LSAN_OPTS  := suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
+ifeq ($(SANITIZE),1)
+# The caller's own *SAN_OPTIONS come last, so they win.
+TEST_ENV := ASAN_OPTIONS="$(ASAN_OPTS)$${ASAN_OPTIONS:+:$$ASAN_OPTIONS}" \
+            UBSAN_OPTIONS="$(UBSAN_OPTS)$${UBSAN_OPTIONS:+:$$UBSAN_OPTIONS}" \
+            LSAN_OPTIONS="$(LSAN_OPTS)$${LSAN_OPTIONS:+:$$LSAN_OPTIONS}"
+endif
 
 # Installs missing Debian packages (as root), builds, runs the unit tests and
 # the command-line tests against a throwaway DC, prints "N passed, N failed".
 check:
 	@bash tests/deps.sh all
 	@$(MAKE) --no-print-directory setspn tests/unit
-	@bash tests/run.sh
+	@$(TEST_ENV) bash tests/run.sh
+
+# valgrind: zero errors, zero definitely-lost blocks, exit 99 otherwise.
+# The CLI subset (an ONLY pattern, see tests/lib.sh) covers every verb,
+# every account form, the refusals, and the failure paths (no ticket, DC
+# unreachable, unknown principal); override with VALGRIND_ONLY=... (an
+# empty value runs every CLI test).
+VALGRIND := valgrind --error-exitcode=99 --leak-check=full \
+            --errors-for-leak-kinds=definite --show-leak-kinds=definite \
+            --suppressions=$(CURDIR)/tests/valgrind.supp --num-callers=30 -q
+VALGRIND_ONLY ?= @(fixture*|no arguments*|--version|unknown option*|$\
+                 -L computer by*|-L user by*|-L of a missing*|$\
+                 -S adds the seed*|-S refuses an SPN held*|$\
+                 -S HOST/x while*|-S on a missing*|control character*|$\
+                 -D removes one*|-D of a value not*|-Q found*|$\
+                 -Q wildcard class*|-Q not found|no ticket*|$\
+                 DC unreachable*|*principal unknown*|-v reports*|$\
+                 -R registers*|-U -S writes*|*foreign NetBIOS*|$\
+                 -F -Q through*|-X on a domain*|planting*|$\
+                 -X finds exact*)
+
+check-valgrind:
+ifeq ($(SANITIZE),1)
+	$(error valgrind cannot run ASan binaries: use make check-valgrind without SANITIZE=1)
+endif
+	@bash tests/deps.sh all
+	@command -v valgrind >/dev/null || \
+	    { echo "check-valgrind: needs valgrind (apt-get install valgrind)" >&2; exit 1; }
+	@$(MAKE) --no-print-directory setspn tests/unit
+	@echo "unit tests under valgrind"
+	@$(VALGRIND) ./tests/unit >/dev/null 2>tests/unit.valgrind || \
+	    { cat tests/unit.valgrind; rm -f tests/unit.valgrind; \
+	      echo "unit tests under valgrind: FAILED"; exit 1; }
+	@rm -f tests/unit.valgrind
+	@d=$$(mktemp -d /tmp/setspn-reports.XXXXXX) && \
+	    SETSPN_REPORTS=$$d ONLY='$(VALGRIND_ONLY)' \
+	    SETSPN_WRAP='$(VALGRIND) --log-file='"$$d"'/valgrind.%p' \
+	    bash tests/run.sh; rc=$$?; rm -rf "$$d"; exit $$rc
 
 demo:
 	@bash tests/deps.sh all
 	@$(MAKE) --no-print-directory setspn
 	@bash tests/demo.sh
+
+# ------------------------------------------------------------------ fuzz
+# libFuzzer (clang): tests/fuzz/fuzz_<name>.c, seeded from the committed
+# tests/fuzz/corpus/<name>/; what a run finds goes to tests/fuzz-work/<name>/
+# (crash reproducers too: crash-*, leak-*, timeout-*).
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 10
+FUZZ_TARGETS := spn account batch
+FUZZ_BUILD   := tests/fuzz-build
+FUZZ_WORK    := tests/fuzz-work
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all \
+                -fno-omit-frame-pointer
+FUZZ_CFLAGS   = $(DEFS) $(WARN) -g -O1 $(FUZZ_SAN) $(PKG_CFLAGS) -I.
+FUZZ_OBJS     = $(CORE_OBJS:%=$(FUZZ_BUILD)/%)
+FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
+FUZZ_STAMP   := $(FUZZ_BUILD)/.build-flags
+FUZZ_ID       = $(FUZZ_CC) | $(FUZZ_CFLAGS) | $(LIBS)
+
+$(FUZZ_STAMP): FORCE
+	@mkdir -p $(@D)
+	@printf '%s\n' $(call shq,$(FUZZ_ID)) | cmp -s - $@ || \
+	    printf '%s\n' $(call shq,$(FUZZ_ID)) >$@
+
+$(FUZZ_BUILD)/%.o: %.c $(HEADERS) $(FUZZ_STAMP)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+# Kept between builds (make would delete them as intermediates).
+.SECONDARY: $(FUZZ_OBJS)
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS) $(HEADERS) $(FUZZ_STAMP)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(LIBS)
+
+fuzz-build:
+	@bash tests/deps.sh build
+	@command -v $(FUZZ_CC) >/dev/null || \
+	    { echo "fuzz: needs $(FUZZ_CC) and libclang-rt-dev (apt-get install clang libclang-rt-14-dev)" >&2; exit 1; }
+	@$(MAKE) --no-print-directory $(FUZZ_BINS)
+
+# Each target runs FUZZ_SECONDS; any crash, leak or timeout fails make.
+fuzz: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	    mkdir -p $(FUZZ_WORK)/$$t; \
+	    echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
+	    ASAN_OPTIONS=detect_leaks=1:verify_asan_link_order=0 \
+	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    $(FUZZ_BUILD)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
+	        -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	        -artifact_prefix=$(FUZZ_WORK)/$$t/ \
+	        $(FUZZ_WORK)/$$t tests/fuzz/corpus/$$t \
+	        >$(FUZZ_WORK)/$$t.log 2>&1 || \
+	        { tail -60 $(FUZZ_WORK)/$$t.log; echo "fuzz_$$t: FAILED (log: $(FUZZ_WORK)/$$t.log)"; exit 1; }; \
+	    grep -E '^#[0-9]+.*DONE|stat::number_of_executed_units|stat::average_exec_per_sec' \
+	        $(FUZZ_WORK)/$$t.log | sed 's/^/  /'; \
+	done
+
+# ------------------------------------------------------------------ lint
+# Every project C file, the tests' included.
+LINT_SRCS   = $(wildcard *.c) tests/unit.c $(wildcard tests/fuzz/*.c)
+CPPCHECK    := cppcheck --enable=warning,style,performance,portability \
+               --error-exitcode=1 --inline-suppr --quiet --std=c11 \
+               --suppress=missingIncludeSystem --library=posix \
+               -D_GNU_SOURCE -I. \
+               --template='{file}:{line}: {severity} ({id}): {message}'
+CLANG_TIDY  ?= clang-tidy
+TIDY_FLAGS   = $(DEFS) $(PKG_CFLAGS) -I. \
+               $(shell pkg-config --cflags cmocka 2>/dev/null)
+
+lint:
+	@bash tests/deps.sh build
+	@for tool in cppcheck $(CLANG_TIDY); do \
+	    command -v $$tool >/dev/null || \
+	    { echo "lint: needs $$tool (apt-get install cppcheck clang-tidy)" >&2; exit 1; }; \
+	done
+	@echo "cppcheck"
+	@$(CPPCHECK) $(LINT_SRCS)
+	@echo "clang-tidy (.clang-tidy)"
+	@$(CLANG_TIDY) --quiet $(LINT_SRCS) -- $(TIDY_FLAGS)
 
 install: setspn
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
@@ -55,6 +214,9 @@ install: setspn
 	install -m 644 man/setspn.1 $(DESTDIR)$(MANDIR)/man1/setspn.1
 
 clean:
-	rm -f setspn tests/unit *.o
+	rm -f setspn tests/unit *.o $(FLAGS_STAMP)
+	rm -rf $(FUZZ_BUILD)
 
-.PHONY: all check demo install clean
+FORCE:
+
+.PHONY: all check check-valgrind demo fuzz fuzz-build lint install clean FORCE

@@ -78,8 +78,10 @@ static char *parse_long(const char *arg, int argc, char *const argv[],
     size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
     const char *value = eq ? eq + 1 : NULL;
     static const char *const with_value[] = { "--uri", "--timeout",
-                                              "--page-size" };
-    static const char *const flags[] = { "--help", "--version", "--verbose" };
+                                              "--page-size", "--batch" };
+    static const char *const flags[] = { "--help", "--version", "--verbose",
+                                         "--json", "--dry-run",
+                                         "--idempotent", "--stop-on-error" };
     bool needs = false, known = false;
 
     for (size_t k = 0; k < sizeof(with_value) / sizeof(*with_value); k++)
@@ -106,6 +108,18 @@ static char *parse_long(const char *arg, int argc, char *const argv[],
         o->version = true;
     else if (IS("--verbose"))
         o->verbose = true;
+    else if (IS("--json"))
+        o->json = true;
+    else if (IS("--dry-run"))
+        o->dry_run = true;
+    else if (IS("--idempotent"))
+        o->req.idempotent = true;
+    else if (IS("--stop-on-error"))
+        o->stop_on_error = true;
+    else if (IS("--batch") && *value == '\0')
+        return message("--batch needs a file name (- for standard input)");
+    else if (IS("--batch"))
+        o->batch = value;
     else if (IS("--uri") && *value == '\0')
         return message("--uri needs a non-empty LDAP URI");
     else if (IS("--uri"))
@@ -149,6 +163,9 @@ static char *parse_short(const char *arg, int argc, char *const argv[],
         return NULL;
     case 'v':
         o->verbose = true;
+        return NULL;
+    case 'n':
+        o->dry_run = true;
         return NULL;
     default:
         break;
@@ -239,7 +256,17 @@ static char *check_request(struct options *o, const char *pos[], int npos)
     return NULL;
 }
 
-char *args_parse(int argc, char *const argv[], struct options *o)
+/* Options a batch line may carry: verbs, their modifiers, --idempotent. */
+static bool line_option(const char *a)
+{
+    if (strcmp(a, "--idempotent") == 0)
+        return true;
+    return a[1] != '-' && a[1] != '\0' && a[2] == '\0'
+           && strchr("RSADLQXFTCUPrsadlqxftcup", a[1]) != NULL;
+}
+
+static char *parse(int first, int argc, char *const argv[], struct options *o,
+                   bool line)
 {
     const char **pos = calloc((size_t)argc + 1, sizeof(*pos));
     int npos = 0;
@@ -251,18 +278,21 @@ char *args_parse(int argc, char *const argv[], struct options *o)
     memset(o, 0, sizeof(*o));
     o->timeout = DEFAULT_TIMEOUT;
     o->page_size = DEFAULT_PAGE_SIZE;
-    o->empty = argc <= 1;
+    o->empty = argc <= first;
 
-    for (int i = 1; i < argc && err == NULL; i++) {
+    for (int i = first; i < argc && err == NULL; i++) {
         const char *a = argv[i];
 
         if (dashdash || a[0] != '-' || a[1] == '\0') {
-            if (strcmp(a, "/?") == 0 && !dashdash)
+            if (strcmp(a, "/?") == 0 && !dashdash && !line)
                 o->help = true;
             else
                 pos[npos++] = a;
         } else if (strcmp(a, "--") == 0) {
             dashdash = true;
+        } else if (line && !line_option(a)) {
+            err = bad_value("option", a, " is not allowed in a batch line "
+                                         "(give it on the command line)");
         } else if (a[1] == '-') {
             err = parse_long(a, argc, argv, &i, o);
         } else if (a[2] != '\0') {
@@ -271,8 +301,29 @@ char *args_parse(int argc, char *const argv[], struct options *o)
             err = parse_short(a, argc, argv, &i, o);
         }
     }
-    if (err == NULL && !o->help && !o->version && !o->empty)
+    if (err == NULL && o->batch != NULL
+        && (o->req.verb != VERB_NONE || npos > 0))
+        err = message("--batch takes its commands from the file, not from "
+                      "the command line");
+    else if (err == NULL && line && o->empty)
+        err = message("no command");
+    else if (err == NULL && !o->help && !o->version && !o->empty
+             && o->batch == NULL)
         err = check_request(o, pos, npos);
     free(pos);
+    return err;
+}
+
+char *args_parse(int argc, char *const argv[], struct options *o)
+{
+    return parse(1, argc, argv, o, false);
+}
+
+char *args_parse_line(int argc, char *const argv[], struct request *q)
+{
+    struct options o;
+    char *err = parse(0, argc, argv, &o, true);
+
+    *q = o.req;
     return err;
 }

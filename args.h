@@ -33,6 +33,7 @@ struct request {
     const char *domains[MAX_DOMAINS]; /* -T, in order given */
     size_t ndomains;
     bool no_progress;    /* -P */
+    bool idempotent;     /* --idempotent */
 };
 
 struct options {
@@ -44,6 +45,10 @@ struct options {
     bool help;         /* -h, -?, /?, --help */
     bool version;      /* --version */
     bool empty;        /* no arguments at all */
+    bool json;         /* --json */
+    bool dry_run;      /* -n, --dry-run */
+    const char *batch; /* --batch FILE ("-": stdin) */
+    bool stop_on_error; /* --stop-on-error */
 };
 
 #define DEFAULT_TIMEOUT 10
@@ -53,6 +58,11 @@ struct options {
  * message naming the bad argument (caller frees).  Strings in o point into
  * argv. */
 char *args_parse(int argc, char *const argv[], struct options *o);
+
+/* Parses the words of one --batch line into q: verbs, their modifiers and
+ * --idempotent only (connection and output options come from the command
+ * line).  Returns NULL or a malloc'd message. */
+char *args_parse_line(int argc, char *const argv[], struct request *q);
 
 /* The switch letter of a verb, for messages ("-S"). */
 const char *verb_switch(enum verb v);

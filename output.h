@@ -39,4 +39,11 @@ void out_line(FILE *f, const char *text);
 /* "Could not find account NAME". */
 void out_no_account(FILE *f, const char *name);
 
+/* A -X group: "<SPN> is registered on these accounts:", the DNs
+ * tab-indented, a blank line. */
+void out_group(FILE *f, const char *spn, const char *const *dns, size_t n);
+
+/* "found N group of duplicate SPNs." (sic: Setspn.exe's wording) */
+void out_scan_total(FILE *f, size_t groups);
+
 #endif

@@ -2,10 +2,13 @@
  * setspn: read and change the servicePrincipalName attribute of Active
  * Directory accounts, as Setspn.exe does, from Unix.
  *
- * The front end: parse and validate, connect, run one verb, print.  All
- * directory work is in ldap_ops.c; all Setspn.exe text in output.c.
+ * The front end: parse and validate every command, connect once, run each
+ * command, report.  Directory work is in ldap_ops.c; Setspn.exe's text in
+ * output.c; where the text or JSON goes in report.c.
  */
+#include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,9 +16,11 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "batch.h"
 #include "ldap_ops.h"
 #include "msg.h"
 #include "output.h"
+#include "report.h"
 #include "scan.h"
 #include "spn.h"
 
@@ -31,14 +36,32 @@ struct scope {
     char *label;          /* the DN in "Checking domain/forest ..." */
 };
 
+/* One command: the command line, or one line of a batch. */
+struct job {
+    struct request q;
+    struct account_ref ref; /* parsed before connecting */
+    int line;               /* batch line number; 0 on the command line */
+    char **words;           /* the batch line's words (q points into them) */
+    int nwords;
+};
+
+/* An SPN a dry run would have added, so later lines see it. */
+struct pending {
+    char *dn, *spn;
+};
+
 struct run {
     const struct options *o;
+    struct sp_connect_opts co;
     struct sp_conn *conn;
-    struct sp_conn *gc;     /* Global Catalog, connected when needed */
-    struct account_ref ref; /* parsed before connecting */
-    bool progress;          /* stderr is a terminal and no -P */
+    struct sp_conn *gc;   /* Global Catalog, connected when needed */
+    bool progress;        /* stderr is a terminal and no -P */
+    struct job *job;      /* the command being run */
+    enum sp_status last;  /* status of the last directory failure */
     struct scope scopes[MAX_DOMAINS];
     size_t nscopes;
+    struct pending *pending;
+    size_t npending;
 };
 
 static void usage(FILE *f)
@@ -67,6 +90,11 @@ static void usage(FILE *f)
 "                   0: wait forever)\n"
 "  --page-size N    entries per page of every search (default 1000)\n"
 "  -v, --verbose    report the DC, mechanism, security and pages on stderr\n"
+"  --json           one JSON document on stdout instead of Setspn.exe's text\n"
+"  -n, --dry-run    check everything, write nothing, print the change as LDIF\n"
+"  --idempotent     an SPN already there (-S/-A) or already gone (-D) exits 0\n"
+"  --batch FILE     run one command a line from FILE (- for stdin) over one\n"
+"                   connection;  --stop-on-error  stop at the first failure\n"
 "  -h, -?, --help   this help;  --version  the version\n"
 "\n"
 "ACCOUNT is NAME, NAME$, DOMAIN\\NAME, a user principal name or a DN.\n"
@@ -77,7 +105,7 @@ static void usage(FILE *f)
 }
 
 /* The deadline: krb5 has no request timeout of its own, so a stuck KDC or
- * DC would hang a script forever. */
+ * DC would hang a script forever while we connect and bind. */
 static char alarm_text[256];
 static size_t alarm_len;
 
@@ -100,8 +128,9 @@ static void arm_deadline(int seconds, const char *uri)
     n = snprintf(alarm_text, sizeof(alarm_text),
                  "setspn: no answer from %s or its KDC within %d seconds "
                  "(--timeout)\n", uri ? uri : "the DC", seconds);
-    alarm_len = n > 0 && (size_t)n < sizeof(alarm_text) ? (size_t)n
-                                                          : sizeof(alarm_text) - 1;
+    alarm_len = n > 0 && (size_t)n < sizeof(alarm_text)
+                    ? (size_t)n
+                    : sizeof(alarm_text) - 1;
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_alarm;
     sigemptyset(&sa.sa_mask);
@@ -109,38 +138,96 @@ static void arm_deadline(int seconds, const char *uri)
     alarm((unsigned)seconds);
 }
 
-/* Reports a failure of ldap_ops and returns its exit code. */
+static const char *json_status(enum sp_status st)
+{
+    switch (st) {
+    case SP_NOT_FOUND:
+        return "not-found";
+    case SP_DUPLICATE:
+        return "conflict";
+    case SP_INVALID:
+        return "invalid";
+    default:
+        return "error";
+    }
+}
+
+/* A failure the front end words itself: stderr, and the operation's
+ * status and error under --json.  Returns exit_code. */
+__attribute__((format(printf, 3, 4)))
+static int op_fail(const char *status, int exit_code, const char *fmt, ...)
+{
+    va_list ap;
+    char *msg;
+
+    va_start(ap, fmt);
+    if (vasprintf(&msg, fmt, ap) < 0)
+        abort();
+    va_end(ap);
+    warn("%s", msg);
+    report_op_error(msg);
+    report_op_status(status);
+    free(msg);
+    return exit_code;
+}
+
+/* Reports the failure kept by a connection and returns its exit code. */
+static int fail_conn(struct run *r, struct sp_conn *conn, enum sp_status st)
+{
+    r->last = st;
+    return op_fail(json_status(st), sp_exit_code(st), "%s",
+                   sp_conn_error(conn));
+}
+
 static int report(struct run *r, enum sp_status st)
 {
-    warn("%s", sp_conn_error(r->conn));
-    return sp_exit_code(st);
+    return fail_conn(r, r->conn, st);
 }
+
+/* A note on stderr that changes nothing (hidden under --json). */
+__attribute__((format(printf, 1, 2)))
+static void note(const char *fmt, ...)
+{
+    va_list ap;
+    char *msg;
+
+    if (report_json())
+        return;
+    va_start(ap, fmt);
+    if (vasprintf(&msg, fmt, ap) < 0)
+        abort();
+    va_end(ap);
+    warn("%s", msg);
+    free(msg);
+}
+
+/* ------------------------------------------------------------ accounts */
 
 /* DOMAIN\NAME must name the domain of the DC we talk to. */
 static int check_account_domain(struct run *r)
 {
+    const struct account_ref *ref = &r->job->ref;
     struct sp_domain named, ours;
     enum sp_status st;
-    int rc = EXIT_DONE;
+    int rc;
 
-    if (r->ref.domain == NULL)
+    if (ref->domain == NULL)
         return EXIT_DONE;
-    st = sp_find_domain(r->conn, r->ref.domain, &named);
-    if (st == SP_OK && strcasecmp(named.nc, sp_conn_base(r->conn)) == 0)
-        goto done;
-    if (st != SP_OK && st != SP_NOT_FOUND) {
-        rc = report(r, st);
-        goto done;
+    st = sp_find_domain(r->conn, ref->domain, &named);
+    if (st == SP_OK && strcasecmp(named.nc, sp_conn_base(r->conn)) == 0) {
+        sp_domain_free(&named);
+        return EXIT_DONE;
     }
-    st = sp_find_domain(r->conn, sp_conn_base(r->conn), &ours);
-    warn("account %s names domain %s, but %s serves domain %s (%s): use -H "
-         "with a DC of %s", r->o->req.account, r->ref.domain,
-         sp_conn_uri(r->conn), st == SP_OK ? ours.netbios : "?",
-         st == SP_OK ? ours.dns : sp_conn_base(r->conn), r->ref.domain);
-    sp_domain_free(&ours);
-    rc = EXIT_NEGATIVE;
-done:
     sp_domain_free(&named);
+    if (st != SP_OK && st != SP_NOT_FOUND)
+        return report(r, st);
+    st = sp_find_domain(r->conn, sp_conn_base(r->conn), &ours);
+    rc = op_fail("not-found", EXIT_NEGATIVE,
+                 "account %s names domain %s, but %s serves domain %s (%s): "
+                 "use -H with a DC of %s", r->job->q.account, ref->domain,
+                 sp_conn_uri(r->conn), st == SP_OK ? ours.netbios : "?",
+                 st == SP_OK ? ours.dns : sp_conn_base(r->conn), ref->domain);
+    sp_domain_free(&ours);
     return rc;
 }
 
@@ -152,14 +239,34 @@ static int find_account(struct run *r, struct sp_account *acct)
     memset(acct, 0, sizeof(*acct));
     if (rc != EXIT_DONE)
         return rc;
-    st = sp_find_account(r->conn, &r->ref, r->o->req.kind, acct);
-
+    st = sp_find_account(r->conn, &r->job->ref, r->job->q.kind, acct);
     if (st == SP_NOT_FOUND) {
-        out_no_account(stdout, r->o->req.account);
+        out_no_account(report_text(), r->job->q.account);
+        report_op_error(sp_conn_error(r->conn));
+        report_op_status("not-found");
         return EXIT_NEGATIVE;
     }
-    return st == SP_OK ? EXIT_DONE : report(r, st);
+    if (st != SP_OK)
+        return report(r, st);
+    report_op_dn(acct->entry.dn);
+    return EXIT_DONE;
 }
+
+/* The stored spelling of spn on the account: exact first, else any case. */
+static const char *stored_value(const struct sp_entry *e, const char *spn)
+{
+    const char *any = NULL;
+
+    for (size_t i = 0; i < e->nspns; i++) {
+        if (strcmp(e->spns[i], spn) == 0)
+            return e->spns[i];
+        if (any == NULL && spn_equal(e->spns[i], spn))
+            any = e->spns[i];
+    }
+    return any;
+}
+
+/* -------------------------------------------------------------- scopes */
 
 static void add_scope(struct run *r, struct sp_conn *conn, const char *base,
                       const char *label)
@@ -167,7 +274,8 @@ static void add_scope(struct run *r, struct sp_conn *conn, const char *base,
     struct scope *sc;
 
     for (size_t i = 0; i < r->nscopes; i++)
-        if (r->scopes[i].conn == conn && strcasecmp(r->scopes[i].base, base) == 0)
+        if (r->scopes[i].conn == conn
+            && strcasecmp(r->scopes[i].base, base) == 0)
             return; /* -T named one domain twice */
     sc = &r->scopes[r->nscopes++];
     sc->conn = conn;
@@ -186,9 +294,9 @@ static void free_scopes(struct run *r)
     r->nscopes = 0;
 }
 
-static int connect_gc(struct run *r, const struct sp_connect_opts *co)
+static int connect_gc(struct run *r)
 {
-    struct sp_connect_opts gco = *co;
+    struct sp_connect_opts gco = r->co;
     char *uri;
     enum sp_status st;
 
@@ -196,38 +304,39 @@ static int connect_gc(struct run *r, const struct sp_connect_opts *co)
         return EXIT_DONE;
     uri = sp_gc_uri(r->conn);
     if (uri == NULL)
-        die(EXIT_USAGE, "cannot derive a Global Catalog URI from %s",
-            sp_conn_uri(r->conn));
+        return op_fail("error", EXIT_DIRECTORY, "cannot derive a Global "
+                       "Catalog URI from %s", sp_conn_uri(r->conn));
     gco.uri = uri;
     r->gc = sp_conn_new();
+    arm_deadline(r->o->timeout, uri);
     st = sp_connect(r->gc, &gco);
+    alarm(0);
     free(uri);
-    if (st != SP_OK) {
-        warn("%s", sp_conn_error(r->gc));
-        return sp_exit_code(st);
-    }
+    if (st != SP_OK)
+        return fail_conn(r, r->gc, st);
     if (r->o->verbose)
         warn("Global Catalog %s (SSF %u)", sp_conn_uri(r->gc),
              sp_conn_ssf(r->gc));
     return EXIT_DONE;
 }
 
-/* Decides where searches go: -F, -T, or the DC's own domain. */
-static int set_scopes(struct run *r, const struct sp_connect_opts *co)
+/* Decides where this command's searches go: -F, -T, or the DC's domain. */
+static int set_scopes(struct run *r)
 {
-    const struct request *q = &r->o->req;
+    const struct request *q = &r->job->q;
     const char *base = sp_conn_base(r->conn);
-    int rc;
+    int rc = EXIT_DONE;
 
+    free_scopes(r);
     if (q->forest) {
         const char *forest = sp_conn_forest(r->conn);
 
-        if ((rc = connect_gc(r, co)) != EXIT_DONE)
+        if ((rc = connect_gc(r)) != EXIT_DONE)
             return rc;
         add_scope(r, r->gc, "", forest ? forest : base);
         return EXIT_DONE;
     }
-    for (size_t i = 0; i < q->ndomains; i++) {
+    for (size_t i = 0; i < q->ndomains && rc == EXIT_DONE; i++) {
         const char *name = q->domains[i];
         struct sp_domain d;
         enum sp_status st;
@@ -237,78 +346,58 @@ static int set_scopes(struct run *r, const struct sp_connect_opts *co)
             continue;
         }
         st = sp_find_domain(r->conn, name, &d);
-        if (st != SP_OK) {
-            warn("-T: %s", sp_conn_error(r->conn));
-            return sp_exit_code(st);
-        }
+        if (st != SP_OK)
+            return report(r, st);
         if (strcasecmp(d.nc, base) == 0) {
             add_scope(r, r->conn, base, base);
         } else {
             /* Another domain's partition: this DC holds it only as part
              * of the Global Catalog. */
-            rc = connect_gc(r, co);
+            rc = connect_gc(r);
             if (rc == EXIT_DONE)
                 add_scope(r, r->gc, d.nc, d.nc);
         }
         sp_domain_free(&d);
-        if (rc != EXIT_DONE)
-            return rc;
     }
-    if (r->nscopes == 0)
+    if (rc == EXIT_DONE && r->nscopes == 0)
         add_scope(r, r->conn, base, base);
-    return EXIT_DONE;
+    return rc;
 }
 
 static void print_checking(struct run *r, const struct scope *sc)
 {
-    out_checking(stdout, sc->label, r->o->req.forest);
+    out_checking(report_text(), sc->label, r->job->q.forest);
 }
 
-/* Reports a failure of the connection a scope uses. */
-static int report_scope(const struct scope *sc, enum sp_status st)
-{
-    warn("%s", sp_conn_error(sc->conn));
-    return sp_exit_code(st);
-}
-
-static int do_list(struct run *r)
-{
-    struct sp_account acct;
-    int rc = find_account(r, &acct);
-
-    if (rc == EXIT_DONE)
-        out_list(stdout, acct.entry.dn, acct.entry.spns, acct.entry.nspns);
-    sp_account_free(&acct);
-    return rc;
-}
+/* ---------------------------------------------------------- duplicates */
 
 /*
- * The values that would collide with adding spns[0..n) to target: the
- * values themselves, and for HOST/x every alias class/x that sPNMappings
- * maps to host (held by another account, it makes Kerberos ambiguous).
+ * Who already holds what an add would write: the values themselves (any
+ * account, the target included), and for HOST/x every alias class/x that
+ * sPNMappings maps to host held by another account (that makes Kerberos
+ * ambiguous, and DCs refuse it).
  */
-struct collisions {
-    char **exact;   /* points at the caller's values */
+struct holders {
+    char **exact;  /* the values; points at the caller's */
     size_t nexact;
-    char **alias;   /* malloc'd */
+    char **alias;  /* their alias forms, malloc'd */
     size_t nalias;
+    struct sp_entries by_exact, by_alias;
+    size_t others;  /* holders other than the target */
+    bool target;    /* the target holds one of the values */
 };
 
-static void find_collisions(struct run *r, char *const *spns, size_t n,
-                            struct collisions *col)
+static void find_alias_forms(struct run *r, struct holders *h)
 {
     char **aliases = NULL;
     size_t naliases = 0;
     bool from_dir = false, loaded = false;
 
-    memset(col, 0, sizeof(*col));
-    col->exact = (char **)spns;
-    col->nexact = n;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < h->nexact; i++) {
         char **forms;
         size_t nforms;
 
-        if (strncasecmp(spns[i], "host/", 5) != 0)
+        if (strncasecmp(h->exact[i], "host/", 5) != 0)
             continue;
         if (!loaded) {
             sp_host_aliases(r->conn, &aliases, &naliases, &from_dir);
@@ -320,69 +409,119 @@ static void find_collisions(struct run *r, char *const *spns, size_t n,
                                 "for Windows' default %zu service classes",
                      naliases);
         }
-        forms = spn_alias_forms(spns[i], aliases, naliases, &nforms);
-        col->alias = realloc(col->alias,
-                             (col->nalias + nforms + 1) * sizeof(char *));
-        if (col->alias == NULL)
+        forms = spn_alias_forms(h->exact[i], aliases, naliases, &nforms);
+        h->alias = realloc(h->alias,
+                           (h->nalias + nforms + 1) * sizeof(*h->alias));
+        if (h->alias == NULL)
             abort();
-        memcpy(col->alias + col->nalias, forms, nforms * sizeof(char *));
-        col->nalias += nforms;
+        if (nforms > 0)
+            memcpy(h->alias + h->nalias, forms, nforms * sizeof(*forms));
+        h->nalias += nforms;
         free(forms);
     }
     spn_strv_free(aliases, naliases);
 }
 
-/*
- * Looks for holders of spns (any account) and of their HOST aliases (other
- * accounts) in every scope, before a write.  Prints the "Checking" lines
- * (if announce), then any holders and the duplicate line (EXIT_NEGATIVE); EXIT_DONE if
- * the values are free.
- */
-static int check_free(struct run *r, char *const *spns, size_t n,
-                      const char *target, bool announce)
+static void holders_free(struct holders *h)
 {
-    struct collisions col;
-    size_t found = 0;
-    int rc = EXIT_DONE;
+    sp_entries_free(&h->by_exact);
+    sp_entries_free(&h->by_alias);
+    spn_strv_free(h->alias, h->nalias);
+    memset(h, 0, sizeof(*h));
+}
 
-    find_collisions(r, spns, n, &col);
-    for (size_t s = 0; s < r->nscopes && rc == EXIT_DONE; s++) {
+/* Adds what earlier lines of a dry run would have written. */
+static void add_pending(struct run *r, struct holders *h)
+{
+    for (size_t i = 0; i < r->npending; i++)
+        for (size_t k = 0; k < h->nexact; k++)
+            if (spn_equal(r->pending[i].spn, h->exact[k])) {
+                char *one[] = { r->pending[i].spn };
+
+                sp_collect(r->pending[i].dn, one, 1, &h->by_exact);
+            }
+}
+
+/*
+ * Looks in every scope for holders of spns[0..n), printing the "Checking"
+ * lines if announce.  Returns EXIT_DONE (h filled) or a failure's code.
+ */
+static int find_holders(struct run *r, char *const *spns, size_t n,
+                        const char *target, bool announce,
+                        struct holders *h)
+{
+    memset(h, 0, sizeof(*h));
+    h->exact = (char **)spns;
+    h->nexact = n;
+    find_alias_forms(r, h);
+    for (size_t s = 0; s < r->nscopes; s++) {
         const struct scope *sc = &r->scopes[s];
-        struct sp_entries exact = { 0 }, alias = { 0 };
         enum sp_status st;
 
         if (announce)
             print_checking(r, sc);
-        st = sp_search_any(sc->conn, sc->base, col.exact, col.nexact,
-                           sp_collect, &exact);
-        if (st == SP_OK && col.nalias > 0)
-            st = sp_search_any(sc->conn, sc->base, col.alias, col.nalias,
-                               sp_collect, &alias);
-        if (st != SP_OK) {
-            rc = report_scope(sc, st);
-        } else {
-            if (r->o->verbose)
-                warn("duplicate check in %s read %u page(s)", sc->label,
-                     sp_conn_pages(sc->conn));
-            for (size_t i = 0; i < exact.n; i++, found++)
-                out_holder_any(stdout, exact.v[i].dn, exact.v[i].spns,
-                               exact.v[i].nspns, col.exact, col.nexact);
-            for (size_t i = 0; i < alias.n; i++)
-                if (strcasecmp(alias.v[i].dn, target) != 0) {
-                    out_holder_any(stdout, alias.v[i].dn, alias.v[i].spns,
-                                   alias.v[i].nspns, col.alias, col.nalias);
-                    found++;
-                }
-        }
-        sp_entries_free(&exact);
-        sp_entries_free(&alias);
+        st = sp_search_any(sc->conn, sc->base, h->exact, h->nexact,
+                           sp_collect, &h->by_exact);
+        if (st == SP_OK && h->nalias > 0)
+            st = sp_search_any(sc->conn, sc->base, h->alias, h->nalias,
+                               sp_collect, &h->by_alias);
+        if (st != SP_OK)
+            return fail_conn(r, sc->conn, st);
+        if (r->o->verbose)
+            warn("duplicate check in %s read %u page(s)", sc->label,
+                 sp_conn_pages(sc->conn));
     }
-    if (rc == EXIT_DONE && found > 0) {
-        out_line(stdout, "");
-        out_line(stdout, TEXT_DUPLICATE);
-        rc = EXIT_NEGATIVE;
+    add_pending(r, h);
+    for (size_t i = 0; i < h->by_exact.n; i++) {
+        if (strcasecmp(h->by_exact.v[i].dn, target) == 0)
+            h->target = true;
+        else
+            h->others++;
     }
-    spn_strv_free(col.alias, col.nalias);
+    for (size_t i = 0; i < h->by_alias.n; i++)
+        if (strcasecmp(h->by_alias.v[i].dn, target) != 0)
+            h->others++;
+    return EXIT_DONE;
+}
+
+/* Setspn.exe's conflict report: each holder and the values it holds, then
+ * the duplicate line. */
+static void show_conflict(const struct holders *h, const char *target)
+{
+    FILE *t = report_text();
+
+    for (size_t i = 0; i < h->by_exact.n; i++) {
+        const struct sp_entry *e = &h->by_exact.v[i];
+
+        out_holder_any(t, e->dn, e->spns, e->nspns, h->exact, h->nexact);
+        report_op_holder(e->dn, e->spns, e->nspns);
+    }
+    for (size_t i = 0; i < h->by_alias.n; i++) {
+        const struct sp_entry *e = &h->by_alias.v[i];
+
+        if (strcasecmp(e->dn, target) == 0)
+            continue;
+        out_holder_any(t, e->dn, e->spns, e->nspns, h->alias, h->nalias);
+        report_op_holder(e->dn, e->spns, e->nspns);
+    }
+    out_line(t, "");
+    out_line(t, TEXT_DUPLICATE);
+}
+
+/* ---------------------------------------------------------------- verbs */
+
+static int do_list(struct run *r)
+{
+    struct sp_account acct;
+    int rc = find_account(r, &acct);
+
+    if (rc == EXIT_DONE) {
+        out_list(report_text(), acct.entry.dn, acct.entry.spns,
+                 acct.entry.nspns);
+        report_op_spns(acct.entry.spns, acct.entry.nspns);
+        report_op_status("ok");
+    }
+    sp_account_free(&acct);
     return rc;
 }
 
@@ -395,6 +534,7 @@ static int add_refused(struct run *r, enum sp_status st, const char *spn,
                        const char *dn)
 {
     char *why = strdup(sp_conn_error(r->conn));
+    struct holders h;
     int rc;
 
     if (why == NULL)
@@ -402,70 +542,89 @@ static int add_refused(struct run *r, enum sp_status st, const char *spn,
     if (st == SP_DUPLICATE || st == SP_CONSTRAINT) {
         char *one[] = { (char *)spn };
 
-        rc = check_free(r, one, 1, dn, false);
-        if (rc == EXIT_DONE && st == SP_DUPLICATE) {
-            /* no exact holder: the DC's alias rule (HOST/x vs http/x) */
-            out_line(stdout, "");
-            out_line(stdout, TEXT_DUPLICATE);
+        rc = find_holders(r, one, 1, dn, false, &h);
+        if (rc == EXIT_DONE && (h.others > 0 || st == SP_DUPLICATE)) {
+            show_conflict(&h, dn);
+            rc = op_fail("conflict", EXIT_NEGATIVE, "%s", why);
+        } else if (rc == EXIT_DONE) {
+            rc = op_fail("error", EXIT_NEGATIVE, "%s", why);
         }
-        warn("%s", why);
-        rc = EXIT_NEGATIVE;
+        holders_free(&h);
     } else if (st == SP_VALUE_EXISTS) {
         char *q = quote_value(spn);
 
-        warn("%s is already registered on %s", q, dn);
+        rc = op_fail("unchanged", r->job->q.idempotent ? EXIT_DONE
+                                                       : EXIT_NEGATIVE,
+                     "%s is already registered on %s", q, dn);
         free(q);
-        rc = EXIT_NEGATIVE;
     } else {
-        warn("%s", why);
-        rc = sp_exit_code(st);
+        rc = report(r, st);
     }
     free(why);
     return rc;
 }
 
-static int add_one(struct run *r, const char *spn, const char *dn)
+/* Writes one value (or, in a dry run, says how it would be written). */
+static int add_value(struct run *r, const char *spn, const char *dn)
 {
-    enum sp_status st = sp_add_spn(r->conn, dn, spn);
+    enum sp_status st;
 
-    if (st != SP_OK)
-        return add_refused(r, st, spn, dn);
-    return EXIT_DONE;
+    if (r->o->dry_run) {
+        report_op_ldif(true, dn, spn);
+        r->pending = realloc(r->pending,
+                             (r->npending + 1) * sizeof(*r->pending));
+        if (r->pending == NULL)
+            abort();
+        r->pending[r->npending].dn = strdup(dn);
+        r->pending[r->npending].spn = strdup(spn);
+        if (r->pending[r->npending].dn == NULL
+            || r->pending[r->npending++].spn == NULL)
+            abort();
+        return EXIT_DONE;
+    }
+    st = sp_add_spn(r->conn, dn, spn);
+    return st == SP_OK ? EXIT_DONE : add_refused(r, st, spn, dn);
+}
+
+static void updated(struct run *r, const char *status)
+{
+    if (!r->o->dry_run)
+        out_line(report_text(), TEXT_UPDATED);
+    report_op_status(status);
 }
 
 static int do_add(struct run *r)
 {
-    const char *spn = r->o->req.spn;
+    const char *spn = r->job->q.spn;
     struct sp_account acct;
+    struct holders h = { 0 };
     int rc = find_account(r, &acct);
 
     if (rc != EXIT_DONE)
         goto done;
-    rc = check_free(r, (char *const *)&spn, 1, acct.entry.dn, true);
+    rc = find_holders(r, (char *const *)&spn, 1, acct.entry.dn, true, &h);
     if (rc != EXIT_DONE)
         goto done;
-    out_line(stdout, "");
-    out_change(stdout, true, acct.entry.dn, spn);
-    rc = add_one(r, spn, acct.entry.dn);
+    if (h.others == 0 && h.target && r->job->q.idempotent) {
+        report_op_status("unchanged");
+        note("%s already holds %s: nothing to do", acct.entry.dn, spn);
+        goto done;
+    }
+    if (h.others > 0 || h.target) {
+        show_conflict(&h, acct.entry.dn);
+        report_op_status(h.others > 0 ? "conflict" : "unchanged");
+        rc = EXIT_NEGATIVE;
+        goto done;
+    }
+    out_line(report_text(), "");
+    out_change(report_text(), true, acct.entry.dn, spn);
+    rc = add_value(r, spn, acct.entry.dn);
     if (rc == EXIT_DONE)
-        out_line(stdout, TEXT_UPDATED);
+        updated(r, "added");
 done:
+    holders_free(&h);
     sp_account_free(&acct);
     return rc;
-}
-
-/* The stored spelling of spn on the account: exact first, else any case. */
-static const char *stored_value(const struct sp_entry *e, const char *spn)
-{
-    const char *any = NULL;
-
-    for (size_t i = 0; i < e->nspns; i++) {
-        if (strcmp(e->spns[i], spn) == 0)
-            return e->spns[i];
-        if (any == NULL && spn_equal(e->spns[i], spn))
-            any = e->spns[i];
-    }
-    return any;
 }
 
 /* Whether an account other than dn holds spn (in the DC's domain). */
@@ -483,6 +642,23 @@ static bool held_elsewhere(struct run *r, const char *spn, const char *dn)
     return other;
 }
 
+static int absent(struct run *r, const char *dn)
+{
+    char *q = quote_value(r->job->q.spn);
+    int rc;
+
+    if (r->job->q.idempotent) {
+        report_op_status("absent");
+        note("%s is not registered on %s: nothing to do", q, dn);
+        rc = EXIT_DONE;
+    } else {
+        rc = op_fail("absent", EXIT_NEGATIVE, "cannot remove %s from %s: "
+                     "not registered on that account", q, dn);
+    }
+    free(q);
+    return rc;
+}
+
 static int do_delete(struct run *r)
 {
     struct sp_account acct;
@@ -492,28 +668,30 @@ static int do_delete(struct run *r)
 
     if (rc != EXIT_DONE)
         goto done;
-    value = stored_value(&acct.entry, r->o->req.spn);
+    value = stored_value(&acct.entry, r->job->q.spn);
     if (value == NULL) {
-        char *q = quote_value(r->o->req.spn);
-
-        warn("cannot remove %s from %s: not registered on that account", q,
-             acct.entry.dn);
-        free(q);
-        rc = EXIT_NEGATIVE;
+        rc = absent(r, acct.entry.dn);
         goto done;
     }
-    out_change(stdout, false, acct.entry.dn, value);
+    out_change(report_text(), false, acct.entry.dn, value);
+    if (r->o->dry_run) {
+        report_op_ldif(false, acct.entry.dn, value);
+        updated(r, "removed");
+        goto done;
+    }
     st = sp_delete_spn(r->conn, acct.entry.dn, value);
     if (st == SP_CONSTRAINT && held_elsewhere(r, value, acct.entry.dn)) {
-        char *note = NULL;
+        char *what = NULL;
 
-        st = sp_delete_duplicated(r->conn, acct.entry.dn, value, &note);
-        if (note != NULL)
-            warn("%s", note);
-        free(note);
+        st = sp_delete_duplicated(r->conn, acct.entry.dn, value, &what);
+        if (what != NULL)
+            note("%s", what);
+        free(what);
     }
     if (st == SP_OK)
-        out_line(stdout, TEXT_UPDATED);
+        updated(r, "removed");
+    else if (st == SP_NO_SUCH_VALUE)
+        rc = absent(r, acct.entry.dn); /* removed meanwhile */
     else
         rc = report(r, st);
 done:
@@ -522,6 +700,7 @@ done:
 }
 
 struct query_ctx {
+    struct run *r;
     size_t found;
 };
 
@@ -531,50 +710,55 @@ static enum sp_status print_match(const char *dn, char *const *spns,
     struct query_ctx *q = ctx;
 
     q->found++;
-    out_holder(stdout, dn, spns, n, NULL);
+    out_holder(report_text(), dn, spns, n, NULL);
+    report_op_holder(dn, spns, n);
+    if (q->r->progress && q->found % 1000 == 0)
+        fprintf(stderr, "Processing entry %zu\n", q->found);
     return SP_OK;
 }
 
 static int do_query(struct run *r)
 {
-    struct query_ctx q = { 0 };
+    struct query_ctx q = { r, 0 };
 
     for (size_t i = 0; i < r->nscopes; i++) {
         const struct scope *sc = &r->scopes[i];
         enum sp_status st;
 
         print_checking(r, sc);
-        st = sp_search_spn(sc->conn, sc->base, r->o->req.spn, true,
+        st = sp_search_spn(sc->conn, sc->base, r->job->q.spn, true,
                            print_match, &q);
         if (st != SP_OK)
-            return report_scope(sc, st);
+            return fail_conn(r, sc->conn, st);
         if (r->o->verbose)
             warn("query in %s read %u page(s)", sc->label,
                  sp_conn_pages(sc->conn));
     }
-    out_line(stdout, "");
-    out_line(stdout, q.found ? TEXT_EXISTING : TEXT_NO_SUCH);
+    out_line(report_text(), "");
+    out_line(report_text(), q.found ? TEXT_EXISTING : TEXT_NO_SUCH);
+    report_op_status(q.found ? "ok" : "not-found");
     return q.found ? EXIT_DONE : EXIT_NEGATIVE;
 }
 
 static int do_reset(struct run *r)
 {
     struct sp_account acct;
-    char *want[2] = { NULL, NULL };
-    bool missing[2];
+    char *want[2] = { NULL, NULL }, *missing[2];
+    size_t nmissing = 0;
+    struct holders h = { 0 };
+    FILE *t = report_text();
     int rc = find_account(r, &acct);
 
     if (rc != EXIT_DONE)
         goto done;
     if (!acct.computer || acct.sam == NULL) {
-        warn("cannot reset %s: not a computer account", acct.entry.dn);
-        rc = EXIT_NEGATIVE;
+        rc = op_fail("invalid", EXIT_NEGATIVE, "cannot reset %s: not a "
+                     "computer account", acct.entry.dn);
         goto done;
     }
     if (acct.dns_host == NULL) {
-        warn("cannot reset %s: the account has no dNSHostName",
-             acct.entry.dn);
-        rc = EXIT_NEGATIVE;
+        rc = op_fail("invalid", EXIT_NEGATIVE, "cannot reset %s: the account "
+                     "has no dNSHostName", acct.entry.dn);
         goto done;
     }
     if (asprintf(&want[0], "HOST/%.*s", (int)strcspn(acct.sam, "$"),
@@ -582,35 +766,40 @@ static int do_reset(struct run *r)
         || asprintf(&want[1], "HOST/%s", acct.dns_host) < 0)
         abort();
     for (int i = 0; i < 2; i++)
-        missing[i] = stored_value(&acct.entry, want[i]) == NULL;
-    if (!missing[0] && !missing[1]) {
-        warn("%s already holds %s and %s: nothing to do", acct.entry.dn,
+        if (stored_value(&acct.entry, want[i]) == NULL)
+            missing[nmissing++] = want[i];
+    if (nmissing == 0) {
+        report_op_status("unchanged");
+        note("%s already holds %s and %s: nothing to do", acct.entry.dn,
              want[0], want[1]);
         goto done;
     }
-    {
-        char *check[2];
-        size_t n = 0;
-
-        for (int i = 0; i < 2; i++)
-            if (missing[i])
-                check[n++] = want[i];
-        rc = check_free(r, check, n, acct.entry.dn, true);
-    }
+    rc = find_holders(r, missing, nmissing, acct.entry.dn, true, &h);
     if (rc != EXIT_DONE)
         goto done;
-    out_line(stdout, "");
-    fprintf(stdout, "Registering ServicePrincipalNames for %s\n",
-            acct.entry.dn);
-    for (int i = 0; i < 2; i++)
-        if (missing[i])
-            fprintf(stdout, "\t%s\n", want[i]);
-    for (int i = 0; i < 2 && rc == EXIT_DONE; i++)
-        if (missing[i])
-            rc = add_one(r, want[i], acct.entry.dn);
+    if (h.others > 0) {
+        show_conflict(&h, acct.entry.dn);
+        report_op_status("conflict");
+        rc = EXIT_NEGATIVE;
+        goto done;
+    }
+    out_line(t, "");
+    if (t != NULL)
+        fprintf(t, "Registering ServicePrincipalNames for %s\n",
+                acct.entry.dn);
+    for (size_t i = 0; i < nmissing; i++)
+        if (t != NULL)
+            fprintf(t, "\t%s\n", missing[i]);
+    report_op_spns(missing, nmissing);
+    for (size_t i = 0; i < nmissing && rc == EXIT_DONE; i++) {
+        rc = add_value(r, missing[i], acct.entry.dn);
+        if (rc != EXIT_DONE && i > 0)
+            warn("%s was registered before the failure", missing[0]);
+    }
     if (rc == EXIT_DONE)
-        out_line(stdout, TEXT_UPDATED);
+        updated(r, "added");
 done:
+    holders_free(&h);
     free(want[0]);
     free(want[1]);
     sp_account_free(&acct);
@@ -636,66 +825,269 @@ static enum sp_status scan_entry(const char *dn, char *const *spns, size_t n,
 static void print_group(const struct scan_group *g, void *ctx)
 {
     (void)ctx;
-    fprintf(stdout, "%s is registered on these accounts:\n", g->spn);
-    for (size_t i = 0; i < g->ndns; i++)
-        fprintf(stdout, "\t%s\n", g->dns[i]);
-    out_line(stdout, "");
+    out_group(report_text(), g->spn, g->dns, g->ndns);
+    report_op_group(g->spn, g->dns, g->ndns);
 }
 
 static int do_scan(struct run *r)
 {
     struct scan_ctx s = { scan_new(), r->progress };
-    enum sp_status st;
     size_t groups;
 
     if (s.progress)
         fprintf(stderr, "Processing entry 0\n");
     for (size_t i = 0; i < r->nscopes; i++) {
         const struct scope *sc = &r->scopes[i];
+        enum sp_status st;
 
         print_checking(r, sc);
         st = sp_search_spn(sc->conn, sc->base, "*", true, scan_entry, &s);
         if (st != SP_OK) {
             scan_free(s.scan);
-            return report_scope(sc, st);
+            return fail_conn(r, sc->conn, st);
         }
         if (r->o->verbose)
             warn("scan of %s read %u page(s); %zu entries so far", sc->label,
                  sp_conn_pages(sc->conn), scan_entries(s.scan));
     }
-    out_line(stdout, "");
+    out_line(report_text(), "");
     groups = scan_groups(s.scan, print_group, NULL);
-    fprintf(stdout, "found %zu group of duplicate SPNs.\n", groups);
+    out_scan_total(report_text(), groups);
+    report_op_count("entries", scan_entries(s.scan));
+    report_op_status(groups ? "conflict" : "ok");
     scan_free(s.scan);
     return groups ? EXIT_NEGATIVE : EXIT_DONE;
 }
 
-/* Checks every value before anything is sent to a DC. */
-static void validate(struct run *r)
+/* ------------------------------------------------------------ commands */
+
+static const char *verb_name(enum verb v)
 {
-    const struct request *q = &r->o->req;
+    static const char *const names[] = {
+        [VERB_NONE] = "list",     [VERB_LIST] = "list",
+        [VERB_ADD_CHECK] = "add", [VERB_ADD] = "add",
+        [VERB_DELETE] = "delete", [VERB_QUERY] = "query",
+        [VERB_RESET] = "reset",   [VERB_SCAN] = "scan",
+    };
+    return names[v];
+}
+
+/* Checks every value of a command before anything is sent to a DC.
+ * Returns NULL or a malloc'd message naming the bad value. */
+static char *validate(struct job *j)
+{
+    const struct request *q = &j->q;
     const char *why;
+    char *msg = NULL, *v;
 
     if (q->spn != NULL) {
         bool writes = q->verb == VERB_ADD_CHECK || q->verb == VERB_ADD;
 
         why = writes ? spn_check_write(q->spn) : spn_check_lookup(q->spn);
-        if (why != NULL)
-            die(EXIT_USAGE, "invalid SPN %s: %s", quote_value(q->spn), why);
+        if (why != NULL) {
+            v = quote_value(q->spn);
+            if (asprintf(&msg, "invalid SPN %s: %s", v, why) < 0)
+                abort();
+            free(v);
+            return msg;
+        }
     }
     if (q->account != NULL) {
-        why = account_parse(q->account, &r->ref);
-        if (why != NULL)
-            die(EXIT_USAGE, "invalid account %s: %s",
-                quote_value(q->account), why);
+        why = account_parse(q->account, &j->ref);
+        if (why != NULL) {
+            v = quote_value(q->account);
+            if (asprintf(&msg, "invalid account %s: %s", v, why) < 0)
+                abort();
+            free(v);
+        }
     }
+    return msg;
+}
+
+static int run_job(struct run *r, struct job *j)
+{
+    int rc;
+
+    r->job = j;
+    r->last = SP_OK;
+    report_op_begin(verb_name(j->q.verb), j->q.spn, j->q.account, j->line);
+    rc = set_scopes(r);
+    if (rc != EXIT_DONE)
+        goto done;
+    switch (j->q.verb) {
+    case VERB_ADD_CHECK:
+    case VERB_ADD:
+        rc = do_add(r);
+        break;
+    case VERB_DELETE:
+        rc = do_delete(r);
+        break;
+    case VERB_QUERY:
+        rc = do_query(r);
+        break;
+    case VERB_RESET:
+        rc = do_reset(r);
+        break;
+    case VERB_SCAN:
+        rc = do_scan(r);
+        break;
+    default:
+        rc = do_list(r);
+        break;
+    }
+done:
+    report_op_end();
+    return rc;
+}
+
+static void free_jobs(struct job *jobs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        account_ref_free(&jobs[i].ref);
+        batch_free_words(jobs[i].words, jobs[i].nwords);
+    }
+    free(jobs);
+}
+
+/*
+ * Reads and checks every line of a batch before anything is sent.  Returns
+ * EXIT_DONE with the commands in *jobs, or EXIT_USAGE after naming every
+ * bad line.
+ */
+static int read_batch(const struct options *o, struct job **jobs,
+                      size_t *njobs)
+{
+    const char *path = o->batch;
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+    char *line = NULL;
+    size_t cap = 0;
+    int lineno = 0, rc = EXIT_DONE;
+
+    *jobs = NULL;
+    *njobs = 0;
+    if (f == NULL) {
+        warn("cannot read batch file %s: %s", path, strerror(errno));
+        return EXIT_USAGE;
+    }
+    while (getline(&line, &cap, f) >= 0) {
+        struct job j = { .line = ++lineno };
+        const char *why = batch_split(line, &j.words, &j.nwords);
+        char *err = NULL;
+
+        if (why != NULL) {
+            warn("batch line %d: %s", lineno, why);
+            rc = EXIT_USAGE;
+            continue;
+        }
+        if (j.nwords == 0) {
+            batch_free_words(j.words, j.nwords);
+            continue;
+        }
+        err = args_parse_line(j.nwords, j.words, &j.q);
+        /* --idempotent on the command line holds for every line. */
+        j.q.idempotent = j.q.idempotent || o->req.idempotent;
+        if (err == NULL)
+            err = validate(&j);
+        if (err != NULL) {
+            warn("batch line %d: %s", lineno, err);
+            report_op_begin("none", NULL, NULL, lineno);
+            report_op_error(err);
+            report_op_status("invalid");
+            report_op_end();
+            free(err);
+            account_ref_free(&j.ref);
+            batch_free_words(j.words, j.nwords);
+            rc = EXIT_USAGE;
+            continue;
+        }
+        *jobs = realloc(*jobs, (*njobs + 1) * sizeof(**jobs));
+        if (*jobs == NULL)
+            abort();
+        (*jobs)[(*njobs)++] = j;
+    }
+    if (ferror(f)) {
+        warn("cannot read batch file %s: %s", path, strerror(errno));
+        rc = EXIT_USAGE;
+    }
+    free(line);
+    if (f != stdin)
+        fclose(f);
+    if (rc != EXIT_DONE) {
+        free_jobs(*jobs, *njobs);
+        *jobs = NULL;
+        *njobs = 0;
+    }
+    return rc;
+}
+
+/* Runs every command; the exit status is the most severe of them. */
+static int run_jobs(struct run *r, struct job *jobs, size_t n)
+{
+    size_t done = 0, failed = 0, i;
+    int worst = EXIT_DONE;
+    bool batch = r->o->batch != NULL;
+
+    for (i = 0; i < n; i++) {
+        int rc;
+
+        if (batch && r->progress)
+            fprintf(stderr, "Processing line %d (%zu of %zu)\n", jobs[i].line,
+                    i + 1, n);
+        rc = run_job(r, &jobs[i]);
+        if (rc > worst)
+            worst = rc;
+        if (rc == EXIT_DONE)
+            done++;
+        else
+            failed++;
+        /* A lost DC ends the batch; --stop-on-error ends it at any
+         * failure. */
+        if (r->last == SP_CONNECT
+            || (rc != EXIT_DONE && r->o->stop_on_error)) {
+            i++;
+            break;
+        }
+    }
+    if (batch) {
+        int *not_run = calloc(n - i + 1, sizeof(*not_run));
+        FILE *t = report_text();
+
+        if (not_run == NULL)
+            abort();
+        for (size_t k = i; k < n; k++)
+            not_run[k - i] = jobs[k].line;
+        report_batch(n, done, failed, n - i, not_run);
+        if (t != NULL) {
+            fprintf(t, "Batch: %zu command%s, %zu done, %zu failed, %zu not "
+                       "run\n", n, n == 1 ? "" : "s", done, failed, n - i);
+            if (i < n) {
+                fputs("Not run: lines", t);
+                for (size_t k = i; k < n; k++)
+                    fprintf(t, "%s %d", k == i ? "" : ",", jobs[k].line);
+                fputc('\n', t);
+            }
+        }
+        free(not_run);
+    }
+    return worst;
+}
+
+static int finish(int rc)
+{
+    if (!report_finish(rc) || fflush(stdout) != 0 || ferror(stdout)) {
+        warn("cannot write to standard output");
+        if (rc == EXIT_DONE)
+            rc = EXIT_DIRECTORY;
+    }
+    return rc;
 }
 
 int main(int argc, char *argv[])
 {
     struct options o;
     struct run r = { .o = &o };
-    struct sp_connect_opts co;
+    struct job *jobs = NULL;
+    size_t njobs = 0;
     enum sp_status st;
     char *err = args_parse(argc, argv, &o);
     int rc;
@@ -713,64 +1105,66 @@ int main(int argc, char *argv[])
         printf("setspn %s\n", SETSPN_VERSION);
         return EXIT_DONE;
     }
-    validate(&r);
+    report_init(o.json, o.dry_run);
     /* Line by line, so a deadline's _exit() loses nothing already said. */
     setvbuf(stdout, NULL, _IOLBF, 0);
     r.progress = !o.req.no_progress && isatty(STDERR_FILENO);
 
-    co = (struct sp_connect_opts){ .uri = o.uri, .timeout = o.timeout,
-                                   .page_size = o.page_size, .min_ssf = 56 };
+    if (o.batch != NULL) {
+        rc = read_batch(&o, &jobs, &njobs);
+    } else {
+        jobs = calloc(1, sizeof(*jobs));
+        if (jobs == NULL)
+            abort();
+        jobs[0].q = o.req;
+        njobs = 1;
+        err = validate(&jobs[0]);
+        rc = EXIT_DONE;
+        if (err != NULL) {
+            warn("%s", err);
+            report_op_begin(verb_name(o.req.verb), o.req.spn, o.req.account,
+                            0);
+            report_op_error(err);
+            report_op_status("invalid");
+            free(err);
+            rc = EXIT_USAGE;
+        }
+    }
+    if (rc != EXIT_DONE)
+        goto done;
+
+    r.co = (struct sp_connect_opts){ .uri = o.uri, .timeout = o.timeout,
+                                     .page_size = o.page_size,
+                                     .min_ssf = 56 };
     arm_deadline(o.timeout, o.uri);
     r.conn = sp_conn_new();
-    st = sp_connect(r.conn, &co);
+    st = sp_connect(r.conn, &r.co);
+    /* From here each request is bounded by libldap's own timeouts; a long
+     * but healthy scan must not be cut off. */
+    alarm(0);
     if (st != SP_OK) {
-        rc = report(&r, st);
+        warn("%s", sp_conn_error(r.conn));
+        report_error(sp_conn_error(r.conn));
+        rc = sp_exit_code(st);
         goto done;
     }
+    report_dc(sp_conn_uri(r.conn), sp_conn_base(r.conn));
     if (o.verbose)
         warn("connected to %s as %s (SASL GSSAPI, SSF %u); domain %s",
              sp_conn_uri(r.conn), sp_conn_principal(r.conn),
              sp_conn_ssf(r.conn), sp_conn_base(r.conn));
-
-    rc = set_scopes(&r, &co);
-    if (rc != EXIT_DONE)
-        goto done;
-    /* From here each request is bounded by libldap's own timeouts; a long
-     * but healthy scan must not be cut off. */
-    alarm(0);
-
-    switch (o.req.verb) {
-    case VERB_LIST:
-        rc = do_list(&r);
-        break;
-    case VERB_ADD_CHECK:
-    case VERB_ADD:
-        rc = do_add(&r);
-        break;
-    case VERB_DELETE:
-        rc = do_delete(&r);
-        break;
-    case VERB_QUERY:
-        rc = do_query(&r);
-        break;
-    case VERB_RESET:
-        rc = do_reset(&r);
-        break;
-    case VERB_SCAN:
-    default:
-        rc = do_scan(&r);
-        break;
-    }
+    rc = run_jobs(&r, jobs, njobs);
+    if (o.dry_run)
+        note("dry run: nothing was written");
 done:
-    alarm(0);
     free_scopes(&r);
+    for (size_t i = 0; i < r.npending; i++) {
+        free(r.pending[i].dn);
+        free(r.pending[i].spn);
+    }
+    free(r.pending);
+    free_jobs(jobs, njobs);
     sp_conn_free(r.gc);
     sp_conn_free(r.conn);
-    account_ref_free(&r.ref);
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        warn("cannot write to standard output");
-        if (rc == EXIT_DONE)
-            rc = EXIT_DIRECTORY;
-    }
-    return rc;
+    return finish(rc);
 }

@@ -54,13 +54,26 @@ _fail() {
 
 run() {
 	((_skip)) && return 0
-	local o e
+	local o e f wrap=() report=()
 	o=$(mktemp) e=$(mktemp)
 	rc=0
-	"$SETSPN" "$@" >"$o" 2>"$e" </dev/null || rc=$?
+	# SETSPN_WRAP: a command line to run setspn under (valgrind ...).
+	[[ -z ${SETSPN_WRAP:-} ]] || read -ra wrap <<<"$SETSPN_WRAP"
+	"${wrap[@]}" "$SETSPN" "$@" >"$o" 2>"$e" </dev/null || rc=$?
 	out=$(cat "$o")
 	err=$(cat "$e")
 	rm -f "$o" "$e"
+	# A sanitizer or valgrind report (tests/run.sh sends them to files in
+	# $SETSPN_REPORTS) fails the test, whatever the exit status.  Empty
+	# files are valgrind logs of clean runs (or of a run still going).
+	[[ -n ${SETSPN_REPORTS:-} ]] || return 0
+	for f in "$SETSPN_REPORTS"/*; do
+		[[ -f $f && -s $f ]] || continue
+		mapfile -t report < <(head -n 60 "$f")
+		_fail "memory/UB report in ${f##*/} after: setspn $(printf '%q ' "$@")" "${report[@]}"
+		mkdir -p "$SETSPN_REPORTS/seen"
+		mv "$f" "$SETSPN_REPORTS/seen/"
+	done
 }
 
 rc() {

@@ -161,7 +161,7 @@ $SV
 	HTTP/webhost.spn.test
 
 Existing SPN found!"
-err_has "Global Catalog ldap://localhost:3268"
+err_has "Global Catalog $TESTDC_URI:3268"
 
 t "-F -S finds a duplicate through the Global Catalog"
 before=$(dump)

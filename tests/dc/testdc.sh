@@ -17,8 +17,11 @@
 #   ldapsearch -Y GSSAPI -Q -b "$TESTDC_BASE" '(sAMAccountName=dc1$)' servicePrincipalName
 #   tests/dc/testdc.sh stop "$d"
 #
-# The ticket in $KRB5CCNAME is Administrator's; LDAP URI is ldap://localhost
-# (the DC account carries ldap/localhost). TESTDC_MAX_RUNTIME (seconds,
+# The ticket in $KRB5CCNAME is Administrator's.  The DC binds the first of
+# 127.0.0.1 ... 127.0.0.9 whose ports are free (or TESTDC_IP), so test runs
+# can go side by side; its URI is ldap://localhost on 127.0.0.1, else
+# ldap://127.0.0.N (the DC account carries ldap/localhost and
+# ldap/127.0.0.2 ... ldap/127.0.0.9, never ldap/127.0.0.1). TESTDC_MAX_RUNTIME (seconds,
 # default 3600) bounds how long a forgotten DC lives.
 #
 # The first start provisions once into tests/.cache/dc-<samba version>-f<N>.tar;
@@ -29,7 +32,7 @@ REALM=SPN.TEST
 BASE=DC=SPN,DC=TEST
 PORTS=(88 389 464 636 3268 3269)
 # Bump when the provisioned image changes, so stale caches are not reused.
-FORMAT=1
+FORMAT=2
 PLACEHOLDER=@TESTDC_DIR@
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -82,7 +85,7 @@ cert() {
 	# Samba refuses a key file readable by others.
 	(umask 077 && openssl req -x509 -newkey rsa:2048 -nodes -days 3650 \
 		-subj "/CN=dc1.spn.test" \
-		-addext "subjectAltName=DNS:dc1.spn.test,DNS:localhost,DNS:$(uname -n),IP:127.0.0.1" \
+		-addext "subjectAltName=DNS:dc1.spn.test,DNS:localhost,DNS:$(uname -n),$(printf 'IP:127.0.0.%d,' {1..8})IP:127.0.0.9" \
 		-keyout "$tls/key.pem" -out "$tls/cert.pem" 2>/dev/null) ||
 		die "openssl failed to make the TLS certificate"
 	cp "$tls/cert.pem" "$tls/ca.pem"
@@ -117,7 +120,7 @@ provision() {
 	samba-tool user setexpiry Administrator --noexpiry -s "$s/etc/smb.conf" \
 		>>"$log" 2>&1 || die "setexpiry failed; see $log"
 	# samba_spnupdate normally runs from the (disabled) dnsupdate service.
-	echo ldap/localhost >>"$s/private/spn_update_list"
+	printf '%s\n' ldap/localhost ldap/127.0.0.{2..9} >>"$s/private/spn_update_list"
 	samba_spnupdate -s "$s/etc/smb.conf" >>"$log" 2>&1 ||
 		die "samba_spnupdate failed; see $log"
 	cert "$s"
@@ -140,7 +143,7 @@ restore() {
 	[[ -f $tar ]] || provision "$tar"
 	mkdir -p "$d"
 	tar -C "$d" -xf "$tar"
-	sed -i "s|$PLACEHOLDER|$d|g" "$d/etc/smb.conf"
+	sed -i "s|$PLACEHOLDER|$d|g; s|interfaces = 127.0.0.1/8|interfaces = $IP/8|" "$d/etc/smb.conf"
 	# The certificate names the host it was made on.
 	[[ $(cat "$d/.testdc-hostname") == "$(uname -n)" ]] || cert "$d"
 }
@@ -155,15 +158,31 @@ preflight() {
 	ports_free
 }
 
-ports_free() {
-	local busy
-	# A listener on 127.0.0.1 or a wildcard would take the DC's place.
-	busy=$(ss -Hlntup | awk -v ports=" ${PORTS[*]} " '{
+# Listeners on IP's (or wildcard) DC ports, one a line; empty if free.
+busy_on() {
+	local ip=${1//./\\.}
+	ss -Hlntup | awk -v ports=" ${PORTS[*]} " -v ip="$ip" '{
 		n = split($5, a, ":"); p = a[n]; h = substr($5, 1, length($5) - length(p) - 1)
-		if (index(ports, " " p " ") && h ~ /^(127\.0\.0\.1|0\.0\.0\.0|\*|\[::\]|\[::ffff:127\.0\.0\.1\])(%.*)?$/)
+		if (index(ports, " " p " ") && h ~ ("^(" ip "|0\\.0\\.0\\.0|\\*|\\[::\\])(%.*)?$"))
 			print "  " $1 " " $5 " " $7
-	}') || die "ss failed (tests/deps.sh dc installs iproute2)"
-	[[ -z $busy ]] || die "ports needed by the DC are in use on 127.0.0.1:"$'\n'"$busy"
+	}' || die "ss failed (tests/deps.sh dc installs iproute2)"
+}
+
+ports_free() {
+	local busy n
+	if [[ -z $IP ]]; then
+		for n in 1 2 3 4 5 6 7 8 9; do
+			busy=$(busy_on "127.0.0.$n")
+			[[ -n $busy ]] || { IP=127.0.0.$n; return 0; }
+		done
+		die "no free address in 127.0.0.1-9 for the DC's ports:"$'\n'"$busy"
+	fi
+	busy=$(busy_on "$IP")
+	[[ -z $busy ]] || die "ports needed by the DC are in use on $IP:"$'\n'"$busy"
+}
+
+uri() {
+	if [[ $IP == 127.0.0.1 ]]; then echo ldap://localhost; else echo "ldap://$IP"; fi
 }
 
 write_conf() {
@@ -177,8 +196,8 @@ write_conf() {
 		 dns_canonicalize_hostname = false
 		[realms]
 		 $REALM = {
-		  kdc = 127.0.0.1
-		  admin_server = 127.0.0.1
+		  kdc = $IP
+		  admin_server = $IP
 		 }
 		[domain_realm]
 		 spn.test = $REALM
@@ -186,7 +205,7 @@ write_conf() {
 	EOF
 	# SASL_NOCANON: else libldap asks for ldap/<this host's name> for 127.0.0.1.
 	cat >"$d/ldap.conf" <<-EOF
-		URI ldap://localhost
+		URI $(uri)
 		SASL_NOCANON on
 		TLS_CACERT $d/private/tls/ca.pem
 	EOF
@@ -214,7 +233,7 @@ launch() {
 
 	for ((i = 0; ; i++)); do
 		alive "$pid" || die "samba exited; end of $d/samba.log:"$'\n'"$(tail -n 20 "$d/samba.log")"
-		LDAPNOINIT=1 ldapsearch -x -H ldap://127.0.0.1 -s base -b "" \
+		LDAPNOINIT=1 ldapsearch -x -H "ldap://$IP" -s base -b "" \
 			-o nettimeout=2 namingContexts >/dev/null 2>&1 && break
 		((i < 400)) || die "DC not ready after 20 s; end of $d/samba.log:"$'\n'"$(tail -n 20 "$d/samba.log")"
 		sleep 0.05
@@ -239,7 +258,8 @@ launch() {
 		export TESTDC_PID=$pid
 		export TESTDC_PASS=$(cat "$d/adminpass")
 		export TESTDC_BASE=$BASE
-		export TESTDC_URI=ldap://localhost
+		export TESTDC_URI=$(uri)
+		export TESTDC_IP=$IP
 		export TESTDC_REALM=$REALM
 	EOF
 	launched_pid=
@@ -281,6 +301,7 @@ need_dc() {
 (($# >= 2)) || usage
 cmd=$1
 dir=$(absdir "$2")
+IP=${TESTDC_IP:-}
 case $cmd in
 start)
 	(($# == 2)) || usage
@@ -289,6 +310,7 @@ start)
 	fi
 	preflight "$dir"
 	restore "$dir"
+	echo "$IP" >"$dir/ip"
 	launch "$dir"
 	;;
 stop)
@@ -299,6 +321,7 @@ restart)
 	(($# == 2)) || usage
 	need_dc "$dir"
 	stop "$dir"
+	IP=$(cat "$dir/ip")
 	preflight "$dir"
 	launch "$dir"
 	;;
@@ -307,6 +330,7 @@ ldbmodify)
 	need_dc "$dir"
 	[[ -r $3 ]] || die "cannot read $3"
 	stop "$dir"
+	IP=$(cat "$dir/ip")
 	# Straight into the partition file, below samldb's checks.
 	out=$(ldbmodify -H "tdb://$dir/private/sam.ldb.d/$BASE.ldb" "$3" 2>&1) ||
 		die "ldbmodify failed (DC left stopped): $out"

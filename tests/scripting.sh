@@ -1,0 +1,278 @@
+# For scripts: --json, --dry-run, --idempotent, --batch.  Sourced after
+# tests/parity.sh (its fixture and helpers).
+
+# jq-like: evaluates a Python expression over the JSON document in $out
+# (bound to d); prints the result, or "INVALID JSON".
+jget() {
+	python3 -c 'import json,sys
+try: d=json.loads(sys.stdin.read())
+except Exception as e: print("INVALID JSON", e); sys.exit(0)
+r=eval(sys.argv[1])
+print(json.dumps(r) if not isinstance(r, str) else r)' "$1" <<<"$out"
+}
+
+mkcomputer JS1 js1.spn.test HTTP/js1.spn.test
+mkcomputer JS2 js2.spn.test
+J1="CN=JS1,$C"
+J2="CN=JS2,$C"
+
+# ---------------------------------------------------------------- --json
+t "--json -L: dn, spns, status, dc"
+run --json -L JS1
+rc 0
+same "verb" "$(jget 'd["operations"][0]["verb"]')" list
+same "dn" "$(jget 'd["operations"][0]["dn"]')" "$J1"
+same "spns" "$(jget 'd["operations"][0]["spns"]')" '["HTTP/js1.spn.test"]'
+same "status" "$(jget 'd["operations"][0]["status"]')" ok
+same "dc" "$(jget 'd["dc"]')" "${TESTDC_URI}:389"
+same "exit" "$(jget 'd["exit"]')" 0
+err ""
+
+t "--json -S added"
+run --json -S HTTP/js-added.spn.test JS2
+rc 0
+same "status" "$(jget 'd["operations"][0]["status"]')" added
+same "spn" "$(jget 'd["operations"][0]["spn"]')" HTTP/js-added.spn.test
+same "written" "$(spns "$J2")" HTTP/js-added.spn.test
+
+t "--json -S conflict names the holder, exit 1"
+run --json -S HTTP/js1.spn.test JS2
+rc 1
+same "status" "$(jget 'd["operations"][0]["status"]')" conflict
+same "holder" "$(jget 'd["operations"][0]["holders"][0]["dn"]')" "$J1"
+same "exit" "$(jget 'd["exit"]')" 1
+
+t "--json -S of an SPN already on the target: unchanged, exit 1"
+run --json -S HTTP/js1.spn.test JS1
+rc 1
+same "status" "$(jget 'd["operations"][0]["status"]')" unchanged
+
+t "--json -D removed, then absent (exit 1)"
+run --json -D HTTP/js-added.spn.test JS2
+rc 0
+same "status" "$(jget 'd["operations"][0]["status"]')" removed
+run --json -D HTTP/js-added.spn.test JS2
+rc 1
+same "status" "$(jget 'd["operations"][0]["status"]')" absent
+[[ $(jget 'd["operations"][0]["error"]') == *"not registered"* ]] || _fail "error text missing"
+
+t "--json of a missing account: not-found"
+run --json -L nosuch
+rc 1
+same "status" "$(jget 'd["operations"][0]["status"]')" not-found
+
+t "--json of an invalid SPN: invalid, exit 2, still one document"
+run --json -S 'bad spn' JS1
+rc 2
+same "status" "$(jget 'd["operations"][0]["status"]')" invalid
+[[ $(jget 'd["operations"][0]["error"]') == *"'bad spn'"* ]] || _fail "error does not name the value"
+
+t "--json -Q lists holders"
+run --json -Q 'HTTP/js1*'
+rc 0
+same "holders" "$(jget '[h["dn"] for h in d["operations"][0]["holders"]]')" "[\"$J1\"]"
+
+t "--json -X groups"
+run --json -X
+rc 1
+same "status" "$(jget 'd["operations"][0]["status"]')" conflict
+same "one group" "$(jget 'len(d["operations"][0]["groups"])')" 1
+[[ $(jget 'd["operations"][0]["entries"]') -gt 1000 ]] || _fail "entries not counted"
+
+t "--json with no ticket: error, exit 3"
+KRB5CCNAME=FILE:/nonexistent/cc run --json -L JS1
+rc 3
+[[ $(jget 'd["error"]') == *kinit* ]] || _fail "no error in the document" "$out"
+same "exit" "$(jget 'd["exit"]')" 3
+
+t "--json escapes odd directory values"
+mkcomputer JS3 js3.spn.test 'HTTP/quote"back\slash'
+run --json -L JS3
+rc 0
+same "value" "$(jget 'd["operations"][0]["spns"][0]')" 'HTTP/quote"back\slash'
+
+# ------------------------------------------------------------- --dry-run
+t "-n -S: LDIF alone on stdout, Setspn text on stderr, nothing written"
+before=$(dump)
+run -n -S HTTP/dry.spn.test JS2
+rc 0
+out "dn: $J2
+changetype: modify
+add: servicePrincipalName
+servicePrincipalName: HTTP/dry.spn.test
+-"
+err_has "Registering ServicePrincipalNames for $J2"
+err_has "dry run: nothing was written"
+same "nothing written" "$(dump)" "$before"
+
+t "the dry run's LDIF applies with ldapmodify as it is"
+printf '%s\n' "$out" | ldapmodify -Q -Y GSSAPI -H "$TESTDC_URI" >/dev/null
+same "applied" "$(spns "$J2")" HTTP/dry.spn.test
+
+t "--dry-run -D: delete record"
+run --dry-run -D HTTP/dry.spn.test JS2
+rc 0
+out "dn: $J2
+changetype: modify
+delete: servicePrincipalName
+servicePrincipalName: HTTP/dry.spn.test
+-"
+same "still there" "$(spns "$J2")" HTTP/dry.spn.test
+
+t "-n of a conflict still exits 1 and prints no LDIF"
+run -n -S HTTP/js1.spn.test JS2
+rc 1
+out ""
+err_has "Duplicate SPN found, aborting operation!"
+
+t "-n -R: one record per value"
+mkcomputer JSR jsr.spn.test
+run -n -R JSR
+rc 0
+same "records" "$(grep -c '^changetype: modify' <<<"$out")" 2
+
+t "-n with a non-ASCII DN: base64 in LDIF"
+printf 'dn: CN=Jörg,%s\nobjectClass: user\nsAMAccountName: joerg\n' "$U" | ldapadd -Q -Y GSSAPI -H "$TESTDC_URI" >/dev/null
+run -n -S HTTP/joerg.spn.test joerg
+rc 0
+out_has "dn:: "
+
+t "--json --dry-run: status added, ldif in the document, nothing written"
+before=$(dump)
+run --json -n -S HTTP/dryjson.spn.test JS2
+rc 0
+same "dry_run" "$(jget 'd["dry_run"]')" true
+same "status" "$(jget 'd["operations"][0]["status"]')" added
+[[ $(jget 'd["operations"][0]["ldif"]') == *"add: servicePrincipalName"* ]] || _fail "no ldif"
+same "nothing written" "$(dump)" "$before"
+
+# ---------------------------------------------------------- --idempotent
+t "--idempotent -S of an SPN already there: exit 0, nothing written"
+before=$(dump)
+run --idempotent -S HTTP/js1.spn.test JS1
+rc 0
+err_has "nothing to do"
+same "nothing written" "$(dump)" "$before"
+
+t "--idempotent -S in another case: still unchanged"
+run --idempotent -S http/JS1.spn.test JS1
+rc 0
+
+t "--idempotent -D of an SPN not there: exit 0"
+run --idempotent -D HTTP/never.spn.test JS1
+rc 0
+
+t "--idempotent -S conflict with another account still exits 1"
+run --idempotent -S HTTP/js1.spn.test JS2
+rc 1
+out_has "Duplicate SPN found, aborting operation!"
+
+t "--idempotent --json: unchanged, exit 0"
+run --idempotent --json -S HTTP/js1.spn.test JS1
+rc 0
+same "status" "$(jget 'd["operations"][0]["status"]')" unchanged
+
+# --------------------------------------------------------------- --batch
+B1=$TESTDC_DIR/batch1
+cat >"$B1" <<'EOF2'
+# provisioning web servers
+-S HTTP/b1.spn.test JS1
+
+-s "HTTP/b2.spn.test" 'JS2'   # a comment after words
+-D HTTP/b1.spn.test JS1
+-L JS2
+EOF2
+t "--batch: each line's output, then a summary; one exit status"
+run --batch "$B1"
+rc 0
+out "Checking domain $B
+
+Registering ServicePrincipalNames for $J1
+	HTTP/b1.spn.test
+Updated object
+Checking domain $B
+
+Registering ServicePrincipalNames for $J2
+	HTTP/b2.spn.test
+Updated object
+Unregistering ServicePrincipalNames for $J1
+	HTTP/b1.spn.test
+Updated object
+Registered ServicePrincipalNames for $J2:
+	HTTP/dry.spn.test
+	HTTP/b2.spn.test
+Batch: 4 commands, 4 done, 0 failed, 0 not run"
+
+t "--batch from stdin"
+o=$(printf -- '-Q HTTP/b2.spn.test\n' | "$SETSPN" --batch - 2>&1)
+[[ $o == *"Existing SPN found!"* ]] || _fail "stdin batch" "$o"
+
+t "--batch with a malformed line: exit 2, nothing written, line named"
+before=$(dump)
+printf -- '-S HTTP/ok1.spn.test JS1\n-S "unterminated JS1\n-S HTTP/ok2.spn.test JS2\n' >"$TESTDC_DIR/bad1"
+run --batch "$TESTDC_DIR/bad1"
+rc 2
+err_has "batch line 2"
+err_has "unterminated double quote"
+same "nothing written" "$(dump)" "$before"
+
+t "--batch line with an invalid SPN or an option it may not carry"
+printf -- '-S HTTP/ok1.spn.test JS1\n-S bad JS2\n-H ldap://x -L JS1\n' >"$TESTDC_DIR/bad2"
+run --batch "$TESTDC_DIR/bad2"
+rc 2
+err_has "batch line 2: invalid SPN 'bad'"
+err_has "batch line 3"
+err_has "not allowed in a batch line"
+same "nothing written" "$(dump)" "$before"
+
+t "--batch catches duplicates within the batch"
+printf -- '-S HTTP/twice.spn.test JS1\n-S HTTP/twice.spn.test JS2\n' >"$TESTDC_DIR/dup"
+run --batch "$TESTDC_DIR/dup"
+rc 1
+out_has "Duplicate SPN found, aborting operation!"
+out_has "Batch: 2 commands, 1 done, 1 failed, 0 not run"
+same "JS1 has it, JS2 not" "$(spns "$J2" | grep -c twice)" 0
+
+t "--batch --dry-run catches duplicates within the batch too"
+printf -- '-S HTTP/twice2.spn.test JS1\n-S HTTP/twice2.spn.test JS2\n' >"$TESTDC_DIR/dup2"
+run -n --batch "$TESTDC_DIR/dup2"
+rc 1
+err_has "Duplicate SPN found, aborting operation!"
+same "one record" "$(grep -c '^dn:' <<<"$out")" 1
+
+t "--batch carries on after a failure; exit is the most severe"
+printf -- '-L nosuch\n-S HTTP/after.spn.test JS2\n' >"$TESTDC_DIR/carry"
+run --batch "$TESTDC_DIR/carry"
+rc 1
+out_has "Could not find account nosuch"
+out_has "Batch: 2 commands, 1 done, 1 failed, 0 not run"
+same "second line ran" "$(spns "$J2" | grep -c after)" 1
+
+t "--batch --stop-on-error stops and lists the lines not run"
+printf -- '-L JS1\n-L nosuch\n-S HTTP/never1.spn.test JS2\n\n-S HTTP/never2.spn.test JS2\n' >"$TESTDC_DIR/stop"
+run --stop-on-error --batch "$TESTDC_DIR/stop"
+rc 1
+out_has "Batch: 4 commands, 1 done, 1 failed, 2 not run"
+out_has "Not run: lines 3, 5"
+same "not written" "$(spns "$J2" | grep -c never)" 0
+
+t "--batch --idempotent per line and on the command line"
+printf -- '--idempotent -S HTTP/after.spn.test JS2\n-D HTTP/gone.spn.test JS2\n' >"$TESTDC_DIR/idem"
+run --idempotent --batch "$TESTDC_DIR/idem"
+rc 0
+
+t "--batch --json: one document, a line number per operation"
+printf -- '-L JS1\n-Q HTTP/after.spn.test\n' >"$TESTDC_DIR/bj"
+run --json --batch "$TESTDC_DIR/bj"
+rc 0
+same "lines" "$(jget '[o["line"] for o in d["operations"]]')" "[1, 2]"
+same "batch" "$(jget 'd["batch"]["done"]')" 2
+
+t "--batch with a command line verb: usage error"
+run --batch "$TESTDC_DIR/bj" -L JS1
+rc 2
+
+t "--batch of a missing file: exit 2"
+run --batch /nonexistent/batch
+rc 2
+err_has "/nonexistent/batch"
