@@ -77,11 +77,15 @@ static char *parse_long(const char *arg, int argc, char *const argv[],
     const char *eq = strchr(arg, '=');
     size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
     const char *value = eq ? eq + 1 : NULL;
-    static const char *const with_value[] = { "--uri", "--timeout",
-                                              "--page-size", "--batch" };
+    static const char *const with_value[] = {
+        "--uri",     "--timeout",   "--page-size",     "--batch",
+        "--domain",  "--cacert",    "--min-ssf",       "--bind-dn",
+        "--keytab",  "--principal", "--password-file",
+    };
     static const char *const flags[] = { "--help", "--version", "--verbose",
                                          "--json", "--dry-run",
-                                         "--idempotent", "--stop-on-error" };
+                                         "--idempotent", "--stop-on-error",
+                                         "--starttls", "--simple" };
     bool needs = false, known = false;
 
     for (size_t k = 0; k < sizeof(with_value) / sizeof(*with_value); k++)
@@ -116,6 +120,26 @@ static char *parse_long(const char *arg, int argc, char *const argv[],
         o->req.idempotent = true;
     else if (IS("--stop-on-error"))
         o->stop_on_error = true;
+    else if (IS("--starttls"))
+        o->starttls = true;
+    else if (IS("--simple"))
+        o->simple = true;
+    else if (IS("--min-ssf"))
+        return parse_int("--min-ssf", value, 0, 256, &o->min_ssf);
+    else if (*value == '\0')
+        return message("%.*s needs a non-empty value", (int)len, arg);
+    else if (IS("--domain"))
+        o->domain = value;
+    else if (IS("--cacert"))
+        o->cacert = value;
+    else if (IS("--bind-dn"))
+        o->bind_dn = value;
+    else if (IS("--keytab"))
+        o->keytab = value;
+    else if (IS("--principal"))
+        o->principal = value;
+    else if (IS("--password-file"))
+        o->password_file = value;
     else if (IS("--batch") && *value == '\0')
         return message("--batch needs a file name (- for standard input)");
     else if (IS("--batch"))
@@ -166,6 +190,9 @@ static char *parse_short(const char *arg, int argc, char *const argv[],
         return NULL;
     case 'n':
         o->dry_run = true;
+        return NULL;
+    case 'Z':
+        o->starttls = true;
         return NULL;
     default:
         break;
@@ -256,6 +283,23 @@ static char *check_request(struct options *o, const char *pos[], int npos)
     return NULL;
 }
 
+/* Conflicts between the ways to authenticate, before anything is sent. */
+static char *check_credentials(const struct options *o)
+{
+    if (o->simple && o->bind_dn == NULL)
+        return message("--simple needs --bind-dn DN");
+    if (o->bind_dn != NULL && !o->simple)
+        return message("--bind-dn goes with --simple");
+    if (o->simple && (o->keytab != NULL || o->principal != NULL))
+        return message("--simple cannot be combined with --keytab or "
+                       "--principal");
+    if (o->keytab != NULL && o->password_file != NULL)
+        return message("--keytab and --password-file cannot be combined");
+    if (o->password_file != NULL && !o->simple && o->principal == NULL)
+        return message("--password-file needs --principal (or --simple)");
+    return NULL;
+}
+
 /* Options a batch line may carry: verbs, their modifiers, --idempotent. */
 static bool line_option(const char *a)
 {
@@ -278,6 +322,7 @@ static char *parse(int first, int argc, char *const argv[], struct options *o,
     memset(o, 0, sizeof(*o));
     o->timeout = DEFAULT_TIMEOUT;
     o->page_size = DEFAULT_PAGE_SIZE;
+    o->min_ssf = DEFAULT_MIN_SSF;
     o->empty = argc <= first;
 
     for (int i = first; i < argc && err == NULL; i++) {
@@ -301,6 +346,8 @@ static char *parse(int first, int argc, char *const argv[], struct options *o,
             err = parse_short(a, argc, argv, &i, o);
         }
     }
+    if (err == NULL)
+        err = check_credentials(o);
     if (err == NULL && o->batch != NULL
         && (o->req.verb != VERB_NONE || npos > 0))
         err = message("--batch takes its commands from the file, not from "

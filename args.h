@@ -49,10 +49,20 @@ struct options {
     bool dry_run;      /* -n, --dry-run */
     const char *batch; /* --batch FILE ("-": stdin) */
     bool stop_on_error; /* --stop-on-error */
+    const char *domain;   /* --domain: find its DCs through DNS SRV */
+    bool starttls;        /* -Z, --starttls */
+    const char *cacert;   /* --cacert FILE */
+    int min_ssf;          /* --min-ssf N */
+    bool simple;          /* --simple */
+    const char *bind_dn;  /* --bind-dn DN */
+    const char *keytab;   /* --keytab FILE */
+    const char *principal; /* --principal P */
+    const char *password_file; /* --password-file FILE */
 };
 
 #define DEFAULT_TIMEOUT 10
 #define DEFAULT_PAGE_SIZE 1000
+#define DEFAULT_MIN_SSF 56
 
 /* Parses argv[1..argc).  Returns NULL on success, else a malloc'd one-line
  * message naming the bad argument (caller frees).  Strings in o point into

@@ -1,5 +1,6 @@
 #include "ldap_ops.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdarg.h>
@@ -11,6 +12,9 @@
 
 #include <krb5.h>
 #include <ldap.h>
+
+#include "creds.h"
+#include "discover.h"
 #include <sasl/sasl.h>
 
 /* libldap takes attribute names and OIDs as non-const char *. */
@@ -36,11 +40,19 @@ struct sp_conn {
     char *forest;    /* rootDomainNamingContext */
     char *principal; /* the Kerberos identity we bind as */
     char *error;
-    unsigned ssf;
+    char *how;       /* how the DC was chosen, for -v */
+    bool tls;        /* ldaps:// or StartTLS */
+    char *tls_desc;  /* "TLSv1.3 AES-256-GCM", for -v */
+    unsigned ssf;    /* SASL SSF, or TLS SSF with TLS */
     unsigned pages;
     int timeout;
     int page_size;
 };
+
+static unsigned long random_below(unsigned long max)
+{
+    return max ? (unsigned long)random() % max : 0;
+}
 
 static char *xstrdup(const char *s)
 {
@@ -136,6 +148,8 @@ void sp_conn_free(struct sp_conn *c)
     free(c->config);
     free(c->forest);
     free(c->principal);
+    free(c->how);
+    free(c->tls_desc);
     free(c->error);
     free(c);
 }
@@ -150,83 +164,12 @@ const char *sp_conn_base(const struct sp_conn *c) { return c->base; }
 const char *sp_conn_principal(const struct sp_conn *c) { return c->principal; }
 const char *sp_conn_forest(const struct sp_conn *c) { return c->forest; }
 unsigned sp_conn_ssf(const struct sp_conn *c) { return c->ssf; }
-unsigned sp_conn_pages(const struct sp_conn *c) { return c->pages; }
-
-/*
- * GSSAPI would fail later with a long generic text; checking the cache
- * first lets us say plainly that there is no usable ticket.
- */
-static enum sp_status check_credentials(struct sp_conn *c)
+const char *sp_conn_tls(const struct sp_conn *c)
 {
-    krb5_context kc = NULL;
-    krb5_ccache cc = NULL;
-    krb5_principal me = NULL;
-    krb5_cc_cursor cur;
-    krb5_creds creds;
-    krb5_error_code kr;
-    char *name = NULL;
-    const char *ccname;
-    enum sp_status st = SP_OK;
-    bool have_tgt = false;
-    krb5_timestamp end = 0;
-
-    if (krb5_init_context(&kc) != 0)
-        return fail(c, SP_AUTH, "cannot initialise Kerberos (check "
-                                "KRB5_CONFIG and /etc/krb5.conf)");
-    kr = krb5_cc_default(kc, &cc);
-    if (kr != 0) {
-        const char *m = krb5_get_error_message(kc, kr);
-
-        st = fail(c, SP_AUTH, "cannot open the Kerberos credential cache: %s",
-                  m);
-        krb5_free_error_message(kc, m);
-        goto done;
-    }
-    ccname = krb5_cc_get_name(kc, cc);
-    if (krb5_cc_get_principal(kc, cc, &me) != 0) {
-        st = fail(c, SP_AUTH,
-                  "no Kerberos credentials in %s:%s: run kinit first",
-                  krb5_cc_get_type(kc, cc), ccname ? ccname : "");
-        goto done;
-    }
-    if (krb5_unparse_name(kc, me, &name) != 0)
-        abort();
-    c->principal = xstrdup(name);
-
-    /* Look for an unexpired ticket-granting ticket of the client's realm. */
-    if (krb5_cc_start_seq_get(kc, cc, &cur) == 0) {
-        while (krb5_cc_next_cred(kc, cc, &cur, &creds) == 0) {
-            const krb5_data *svc = krb5_princ_component(kc, creds.server, 0);
-
-            if (svc != NULL && svc->length == 6
-                && memcmp(svc->data, "krbtgt", 6) == 0) {
-                have_tgt = true;
-                if (creds.times.endtime > end)
-                    end = creds.times.endtime;
-            }
-            krb5_free_cred_contents(kc, &creds);
-        }
-        krb5_cc_end_seq_get(kc, cc, &cur);
-    }
-    if (!have_tgt) {
-        st = fail(c, SP_AUTH, "no ticket-granting ticket for %s in %s: run "
-                              "kinit first", name, ccname ? ccname : "");
-    } else if ((time_t)end <= time(NULL)) {
-        char when[64];
-        time_t t = (time_t)end;
-
-        strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", localtime(&t));
-        st = fail(c, SP_AUTH, "the Kerberos ticket of %s expired at %s: run "
-                              "kinit to renew it", name, when);
-    }
-done:
-    krb5_free_unparsed_name(kc, name);
-    krb5_free_principal(kc, me);
-    if (cc != NULL)
-        krb5_cc_close(kc, cc);
-    krb5_free_context(kc);
-    return st;
+    return c->tls ? c->tls_desc : NULL;
 }
+const char *sp_conn_how(const struct sp_conn *c) { return c->how; }
+unsigned sp_conn_pages(const struct sp_conn *c) { return c->pages; }
 
 /* The SASL library may ask for an authorization identity or realm; we never
  * prompt, so answer with its defaults. */
@@ -285,41 +228,105 @@ static char *bind_hint(const char *diag, const char *uri)
     return NULL;
 }
 
+/* libldap says only "Connect error" when a certificate fails; say what to
+ * check, naming the host.  Returns a malloc'd text. */
+static char *tls_hint(const struct sp_conn *c)
+{
+    LDAPURLDesc *lud = NULL;
+    char *hint;
+
+    if (asprintf(&hint, "TLS with %s failed: check that its certificate "
+                        "names it and that --cacert or TLS_CACERT holds its "
+                        "CA",
+                 ldap_url_parse(c->uri, &lud) == LDAP_URL_SUCCESS
+                         && lud->lud_host
+                     ? lud->lud_host
+                     : c->uri) < 0)
+        abort();
+    ldap_free_urldesc(lud);
+    return hint;
+}
+
+/* Describes a failed bind; GSSAPI's hints and TLS trouble named. */
+static enum sp_status bind_failed(struct sp_conn *c, int rc, const char *mech)
+{
+    char *diag = NULL, *what = NULL, *hint;
+    enum sp_status st;
+
+    ldap_get_option(c->ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &diag);
+    hint = bind_hint(diag, c->uri);
+    if (rc == LDAP_CONNECT_ERROR && c->tls && hint == NULL)
+        hint = tls_hint(c);
+    if (asprintf(&what, "%s bind to %s as %s", mech, c->uri,
+                 c->principal ? c->principal : "?") < 0)
+        abort();
+    st = fail_ldap(c, OP_BIND, rc, diag, what);
+    if (hint != NULL) {
+        char *base = c->error;
+
+        c->error = NULL;
+        fail(c, st, "%s (%s)", base, hint);
+        free(base);
+        free(hint);
+    }
+    ldap_memfree(diag);
+    free(what);
+    return st;
+}
+
+/*
+ * libldap 2.5 does not export the TLS strength; the negotiated cipher says
+ * it.  Every cipher GnuTLS or OpenSSL offers by default has 128 bits or
+ * more; a NULL cipher has none.
+ */
+static enum sp_status tls_strength(struct sp_conn *c, unsigned min_ssf)
+{
+    char *cipher = NULL, *version = NULL;
+
+    ldap_get_option(c->ld, LDAP_OPT_X_TLS_CIPHER, &cipher);
+    ldap_get_option(c->ld, LDAP_OPT_X_TLS_VERSION, &version);
+    c->ssf = cipher == NULL || strstr(cipher, "NULL") != NULL ? 0
+             : strstr(cipher, "256") || strstr(cipher, "CHACHA20") ? 256
+                                                                  : 128;
+    free(c->tls_desc);
+    if (asprintf(&c->tls_desc, "%s %s", version ? version : "TLS",
+                 cipher ? cipher : "?") < 0)
+        abort();
+    ldap_memfree(cipher);
+    ldap_memfree(version);
+    if (c->ssf < min_ssf)
+        return fail(c, SP_AUTH, "TLS to %s (%s) is weaker than the minimum "
+                                "strength %u", c->uri, c->tls_desc, min_ssf);
+    return SP_OK;
+}
+
 static enum sp_status sasl_bind(struct sp_conn *c, unsigned min_ssf)
 {
     char secprops[64];
-    char *diag = NULL, *what = NULL;
     ber_len_t ssf = 0;
-    char *hint;
-    enum sp_status st;
     int rc;
 
-    snprintf(secprops, sizeof(secprops), "minssf=%u", min_ssf);
+    /* Inside TLS, AD wants no SASL layer, and channel binding instead. */
+    if (c->tls) {
+        int cb = LDAP_OPT_X_SASL_CBINDING_TLS_ENDPOINT;
+
+        snprintf(secprops, sizeof(secprops), "minssf=0,maxssf=0");
+        if (ldap_set_option(c->ld, LDAP_OPT_X_SASL_CBINDING, &cb)
+            != LDAP_SUCCESS)
+            return fail(c, SP_DIRECTORY, "cannot set channel binding");
+    } else {
+        snprintf(secprops, sizeof(secprops), "minssf=%u", min_ssf);
+    }
     rc = ldap_set_option(c->ld, LDAP_OPT_X_SASL_SECPROPS, secprops);
     if (rc != LDAP_SUCCESS)
         return fail_ld(c, OP_BIND, rc, "setting SASL security properties");
 
     rc = ldap_sasl_interactive_bind_s(c->ld, NULL, "GSSAPI", NULL, NULL,
                                       LDAP_SASL_QUIET, quiet_interact, NULL);
-    if (rc != LDAP_SUCCESS) {
-        ldap_get_option(c->ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &diag);
-        hint = bind_hint(diag, c->uri);
-        if (asprintf(&what, "SASL GSSAPI bind to %s as %s", c->uri,
-                     c->principal) < 0)
-            abort();
-        st = fail_ldap(c, OP_BIND, rc, diag, what);
-        if (hint != NULL) {
-            char *base = c->error;
-
-            c->error = NULL;
-            fail(c, st, "%s (%s)", base, hint);
-            free(base);
-            free(hint);
-        }
-        ldap_memfree(diag);
-        free(what);
-        return st;
-    }
+    if (rc != LDAP_SUCCESS)
+        return bind_failed(c, rc, "SASL GSSAPI");
+    if (c->tls)
+        return tls_strength(c, min_ssf);
     ldap_get_option(c->ld, LDAP_OPT_X_SASL_SSF, &ssf);
     c->ssf = (unsigned)ssf;
     if (c->ssf < min_ssf)
@@ -327,6 +334,24 @@ static enum sp_status sasl_bind(struct sp_conn *c, unsigned min_ssf)
                                 "below the minimum %u", c->uri, c->ssf,
                     min_ssf);
     return SP_OK;
+}
+
+/* A simple bind: only ever over TLS (checked before we get here). */
+static enum sp_status simple_bind(struct sp_conn *c, const char *dn,
+                                  const char *password, unsigned min_ssf)
+{
+    struct berval cred;
+    int rc;
+
+    cred.bv_val = (char *)password;
+    cred.bv_len = strlen(password);
+    free(c->principal);
+    c->principal = xstrdup(dn);
+    rc = ldap_sasl_bind_s(c->ld, dn, LDAP_SASL_SIMPLE, &cred, NULL, NULL,
+                          NULL);
+    if (rc != LDAP_SUCCESS)
+        return bind_failed(c, rc, "simple");
+    return tls_strength(c, min_ssf);
 }
 
 static char *first_value(LDAP *ld, LDAPMessage *e, const char *attr)
@@ -370,33 +395,44 @@ done:
     return st;
 }
 
-enum sp_status sp_connect(struct sp_conn *c, const struct sp_connect_opts *o)
+static bool scheme_is(const char *uri, const char *scheme)
 {
-    int version = LDAP_VERSION3, rc;
+    size_t n = strlen(scheme);
+
+    return strncasecmp(uri, scheme, n) == 0 && uri[n] == ':';
+}
+
+/* Connects, secures and binds to one URI. */
+static enum sp_status connect_one(struct sp_conn *c, const char *uri,
+                                  const struct sp_connect_opts *o)
+{
+    int version = LDAP_VERSION3, rc, hard = LDAP_OPT_X_TLS_HARD, zero = 0;
     struct timeval tv = { o->timeout, 0 };
-    char *uri = NULL;
     enum sp_status st;
 
-    c->timeout = o->timeout;
-    if (o->page_size > 0)
-        c->page_size = o->page_size;
-    st = check_credentials(c);
-    if (st != SP_OK)
-        return st;
-
-    rc = ldap_initialize(&c->ld, o->uri);
-    if (rc != LDAP_SUCCESS)
-        return fail(c, SP_INVALID, "bad LDAP URI '%s': %s",
-                    o->uri ? o->uri : "(from ldap.conf)",
-                    ldap_err2string(rc));
-    ldap_get_option(c->ld, LDAP_OPT_URI, &uri);
-    if (uri == NULL) {
-        return fail(c, SP_INVALID, "no DC to talk to: give -H ldap://DC or "
-                                   "set URI in ldap.conf");
-    }
+    if (c->ld != NULL)
+        ldap_unbind_ext_s(c->ld, NULL, NULL);
+    c->ld = NULL;
+    free(c->uri);
     c->uri = xstrdup(uri);
-    ldap_memfree(uri);
-
+    c->tls = scheme_is(uri, "ldaps") || o->starttls;
+    if (o->bind_dn != NULL && !c->tls)
+        return fail(c, SP_INVALID, "refusing a simple bind over %s without "
+                                   "TLS: use ldaps:// or -Z", uri);
+    /* The certificate is always verified, whatever ldap.conf's TLS_REQCERT
+     * says.  Set globally: a handle's own TLS context would not inherit
+     * TLS_CACERT from ldap.conf. */
+    if (ldap_set_option(NULL, LDAP_OPT_X_TLS_REQUIRE_CERT, &hard)
+        || (o->cacert != NULL
+            && ldap_set_option(NULL, LDAP_OPT_X_TLS_CACERTFILE, o->cacert))
+        || ldap_set_option(NULL, LDAP_OPT_X_TLS_NEWCTX, &zero))
+        return fail(c, SP_INVALID, "cannot set up TLS%s%s",
+                    o->cacert ? " with CA file " : "",
+                    o->cacert ? o->cacert : "");
+    rc = ldap_initialize(&c->ld, uri);
+    if (rc != LDAP_SUCCESS)
+        return fail(c, SP_INVALID, "bad LDAP URI '%s': %s", uri,
+                    ldap_err2string(rc));
     /* A referral would make libldap bind anonymously elsewhere. */
     if (ldap_set_option(c->ld, LDAP_OPT_PROTOCOL_VERSION, &version)
         || ldap_set_option(c->ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF)
@@ -404,13 +440,157 @@ enum sp_status sp_connect(struct sp_conn *c, const struct sp_connect_opts *o)
         || (o->timeout > 0
             && (ldap_set_option(c->ld, LDAP_OPT_NETWORK_TIMEOUT, &tv)
                 || ldap_set_option(c->ld, LDAP_OPT_TIMEOUT, &tv))))
-        return fail(c, SP_DIRECTORY, "cannot set LDAP options for %s",
-                    c->uri);
+        return fail(c, SP_DIRECTORY, "cannot set LDAP options for %s", uri);
+    if (o->starttls && !scheme_is(uri, "ldaps")) {
+        rc = ldap_start_tls_s(c->ld, NULL, NULL);
+        if (rc != LDAP_SUCCESS) {
+            char *what, *hint = tls_hint(c);
 
-    st = sasl_bind(c, o->min_ssf);
+            if (asprintf(&what, "StartTLS with %s", uri) < 0)
+                abort();
+            fail_ld(c, OP_READ, rc, what);
+            free(what);
+            what = c->error;
+            c->error = NULL;
+            /* Never carry on in plaintext. */
+            st = fail(c, SP_CONNECT, "%s (%s)", what, hint);
+            free(what);
+            free(hint);
+            return st;
+        }
+    }
+    st = o->bind_dn != NULL
+             ? simple_bind(c, o->bind_dn, o->password ? o->password : "",
+                           o->min_ssf)
+             : sasl_bind(c, o->min_ssf);
     if (st != SP_OK)
         return st;
     return read_rootdse(c);
+}
+
+/* The DCs to try when neither -H nor ldap.conf names one: DNS SRV. */
+static enum sp_status discover(struct sp_conn *c,
+                               const struct sp_connect_opts *o,
+                               char ***uris, size_t *n)
+{
+    char *domain = NULL, *name = NULL, *msg = NULL, *why = NULL;
+    struct srv_target *t = NULL;
+    size_t nt = 0;
+    const char *const dc_srv[] = { "_ldap._tcp.dc._msdcs.", "_ldap._tcp." };
+    const char *const gc_srv[] = { "_ldap._tcp.gc._msdcs.", "_gc._tcp." };
+    const char *const *prefix = o->gc ? gc_srv : dc_srv;
+    enum sp_status st = SP_OK;
+
+    *uris = NULL;
+    *n = 0;
+    if (o->domain != NULL) {
+        domain = xstrdup(o->domain);
+    } else {
+        krb5_context kc;
+        char *realm = NULL;
+
+        if (krb5_init_context(&kc) == 0) {
+            if (krb5_get_default_realm(kc, &realm) == 0) {
+                domain = xstrdup(realm);
+                krb5_free_default_realm(kc, realm);
+            }
+            krb5_free_context(kc);
+        }
+        if (domain == NULL)
+            return fail(c, SP_INVALID, "no DC to talk to: give -H ldap://DC "
+                                       "or --domain, or set URI in ldap.conf "
+                                       "or default_realm in krb5.conf");
+        for (char *p = domain; *p; p++)
+            *p = (char)tolower((unsigned char)*p);
+    }
+    for (int i = 0; i < 2 && nt == 0; i++) {
+        free(name);
+        free(msg);
+        msg = NULL;
+        if (asprintf(&name, "%s%s", prefix[i], domain) < 0)
+            abort();
+        srv_lookup(name, &t, &nt, &msg);
+        if (msg != NULL && why == NULL)
+            why = xstrdup(msg);
+    }
+    if (nt == 0) {
+        st = fail(c, SP_CONNECT, "cannot find a %s for %s: %s; give -H",
+                  o->gc ? "Global Catalog" : "DC", domain, why);
+        goto done;
+    }
+    srv_order(t, nt, random_below);
+    *uris = xrealloc(NULL, nt * sizeof(**uris));
+    for (size_t i = 0; i < nt; i++)
+        if (asprintf(&(*uris)[i], "ldap://%s:%u", t[i].host, t[i].port) < 0)
+            abort();
+    *n = nt;
+    free(c->how);
+    if (asprintf(&c->how, "DNS SRV %s (%zu record%s)", name, nt,
+                 nt == 1 ? "" : "s") < 0)
+        abort();
+done:
+    srv_free(t, nt);
+    free(domain);
+    free(name);
+    free(msg);
+    free(why);
+    return st;
+}
+
+enum sp_status sp_connect(struct sp_conn *c, const struct sp_connect_opts *o)
+{
+    char **uris = NULL, *conf_uri = NULL, *msg = NULL;
+    size_t n = 0;
+    enum sp_status st;
+
+    c->timeout = o->timeout;
+    if (o->page_size > 0)
+        c->page_size = o->page_size;
+    if (o->bind_dn == NULL) {
+        struct sp_creds cr = { o->keytab, o->principal, o->password };
+
+        st = creds_acquire(&cr, &c->principal, &msg);
+        if (st != SP_OK) {
+            fail(c, st, "%s", msg);
+            free(msg);
+            return st;
+        }
+    }
+
+    ldap_get_option(NULL, LDAP_OPT_URI, &conf_uri);
+    if (o->uri != NULL) {
+        uris = xrealloc(NULL, sizeof(*uris));
+        uris[n++] = xstrdup(o->uri);
+        c->how = xstrdup(o->gc ? "the DC's Global Catalog port" : "-H");
+    } else if (conf_uri != NULL && !o->gc) {
+        uris = xrealloc(NULL, sizeof(*uris));
+        uris[n++] = xstrdup(conf_uri);
+        c->how = xstrdup("URI in ldap.conf");
+    } else if ((st = discover(c, o, &uris, &n)) != SP_OK) {
+        ldap_memfree(conf_uri);
+        return st;
+    }
+    ldap_memfree(conf_uri);
+
+    /* The next DC when one does not answer; any other failure is final. */
+    st = SP_CONNECT;
+    for (size_t i = 0; i < n && st == SP_CONNECT; i++) {
+        char *prev = c->error ? xstrdup(c->error) : NULL;
+
+        st = connect_one(c, uris[i], o);
+        if (st != SP_OK && prev != NULL) {
+            char *mine = c->error;
+
+            c->error = NULL;
+            fail(c, st, "%s; before that: %s", mine, prev);
+            free(mine);
+        }
+        free(prev);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(uris[i]);
+    free(uris);
+    return st;
 }
 
 typedef enum sp_status (*raw_entry_fn)(struct sp_conn *c, LDAPMessage *e,
@@ -742,19 +922,44 @@ static enum sp_status modify_one(struct sp_conn *c, const char *dn, int op,
     char *vals[] = { value, NULL };
     LDAPMod mod = { .mod_op = op, .mod_type = A_SPN, .mod_values = vals };
     LDAPMod *mods[] = { &mod, NULL };
-    char *what, *q;
-    enum sp_status st;
-    int rc;
+    struct timeval tv = { c->timeout, 0 };
+    LDAPMessage *res = NULL;
+    char *what, *q, *diag = NULL, **refs = NULL;
+    enum sp_status st = SP_OK;
+    int rc, msgid, err = LDAP_SUCCESS;
 
-    rc = ldap_modify_ext_s(c->ld, dn, mods, NULL, NULL);
-    free(value);
-    if (rc == LDAP_SUCCESS)
-        return SP_OK;
     q = quote_value(spn);
-    if (asprintf(&what, "%s %s %s %s", op == LDAP_MOD_ADD ? "adding" : "removing",
-                 q, op == LDAP_MOD_ADD ? "to" : "from", dn) < 0)
+    if (asprintf(&what, "%s %s %s %s",
+                 op == LDAP_MOD_ADD ? "adding" : "removing", q,
+                 op == LDAP_MOD_ADD ? "to" : "from", dn) < 0)
         abort();
-    st = fail_ld(c, OP_WRITE, rc, what);
+    /* Not ldap_modify_ext_s: a read-only DC's referral must be read. */
+    rc = ldap_modify_ext(c->ld, dn, mods, NULL, NULL, &msgid);
+    if (rc == LDAP_SUCCESS) {
+        rc = ldap_result(c->ld, msgid, LDAP_MSG_ALL, c->timeout ? &tv : NULL,
+                         &res);
+        rc = rc == 0 ? LDAP_TIMEOUT : rc < 0 ? LDAP_SERVER_DOWN
+                                             : LDAP_SUCCESS;
+    }
+    if (rc != LDAP_SUCCESS) {
+        st = fail_ld(c, OP_WRITE, rc, what);
+    } else {
+        rc = ldap_parse_result(c->ld, res, &err, NULL, &diag, &refs, NULL, 1);
+        res = NULL;
+        if (rc != LDAP_SUCCESS)
+            st = fail_ld(c, OP_WRITE, rc, what);
+        else if (err == LDAP_REFERRAL && refs != NULL && refs[0] != NULL)
+            st = fail(c, SP_CONNECT, "%s: %s does not take writes (a "
+                                     "read-only DC?); it refers them to %s: "
+                                     "use -H with that DC",
+                      what, c->uri, refs[0]);
+        else if (err != LDAP_SUCCESS)
+            st = fail_ldap(c, OP_WRITE, err, diag, what);
+    }
+    ldap_msgfree(res);
+    ldap_memfree(diag);
+    ldap_memvfree((void **)refs);
+    free(value);
     free(what);
     free(q);
     return st;

@@ -19,10 +19,18 @@
 struct sp_conn;
 
 struct sp_connect_opts {
-    const char *uri;  /* NULL: the URI from ldap.conf */
-    int timeout;      /* seconds for connect and each request; 0: none */
-    int page_size;    /* entries per page of every search */
-    unsigned min_ssf; /* minimum SASL security strength factor */
+    const char *uri;       /* NULL: ldap.conf's URI, else DNS SRV */
+    const char *domain;    /* for SRV discovery; NULL: the default realm */
+    bool gc;               /* the Global Catalog (SRV: _ldap._tcp.gc) */
+    int timeout;           /* seconds for connect and each request; 0: none */
+    int page_size;         /* entries per page of every search */
+    unsigned min_ssf;      /* minimum security strength (SASL, or TLS) */
+    bool starttls;         /* -Z */
+    const char *cacert;    /* --cacert, or NULL for ldap.conf/system */
+    const char *bind_dn;   /* --simple: bind as this DN (TLS only) */
+    const char *password;  /* simple bind, or --principal's password */
+    const char *keytab;    /* --keytab */
+    const char *principal; /* --principal */
 };
 
 /* One directory object and its SPNs.  All strings are malloc'd. */
@@ -57,8 +65,10 @@ void sp_conn_free(struct sp_conn *conn);
 /* The message of the last failure, or "" if none.  Owned by conn. */
 const char *sp_conn_error(const struct sp_conn *conn);
 
-/* Checks the caller's Kerberos credentials, connects, binds with SASL
- * GSSAPI and reads the rootDSE. */
+/* Gets or checks Kerberos credentials, finds the DC (-H, ldap.conf, or DNS
+ * SRV, trying the next one that answers), secures the connection (TLS
+ * verified, never a plaintext fallback), binds with SASL GSSAPI (or a
+ * simple bind, over TLS only) and reads the rootDSE. */
 enum sp_status sp_connect(struct sp_conn *conn,
                           const struct sp_connect_opts *opts);
 
@@ -68,6 +78,10 @@ const char *sp_conn_base(const struct sp_conn *conn); /* defaultNamingContext */
 const char *sp_conn_principal(const struct sp_conn *conn);
 const char *sp_conn_forest(const struct sp_conn *conn); /* rootDomainNC */
 unsigned sp_conn_ssf(const struct sp_conn *conn);
+/* "TLSv1.3 AES-256-GCM"-like, or NULL without TLS. */
+const char *sp_conn_tls(const struct sp_conn *conn);
+/* How the DC was chosen: "-H", "URI in ldap.conf", "DNS SRV ...". */
+const char *sp_conn_how(const struct sp_conn *conn);
 /* Pages read by the last search. */
 unsigned sp_conn_pages(const struct sp_conn *conn);
 

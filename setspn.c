@@ -7,7 +7,9 @@
  * output.c; where the text or JSON goes in report.c.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <termios.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +19,8 @@
 
 #include "args.h"
 #include "batch.h"
+#include "creds.h"
+#include "discover.h"
 #include "ldap_ops.h"
 #include "msg.h"
 #include "output.h"
@@ -62,6 +66,9 @@ struct run {
     size_t nscopes;
     struct pending *pending;
     size_t npending;
+    char **aliases;       /* what HOST stands for, read once */
+    size_t naliases;
+    bool aliases_loaded;
 };
 
 static void usage(FILE *f)
@@ -95,6 +102,15 @@ static void usage(FILE *f)
 "  --idempotent     an SPN already there (-S/-A) or already gone (-D) exits 0\n"
 "  --batch FILE     run one command a line from FILE (- for stdin) over one\n"
 "                   connection;  --stop-on-error  stop at the first failure\n"
+"Connection and credentials:\n"
+"  --domain DOMAIN  find a DC of DOMAIN through DNS SRV (when neither -H nor\n"
+"                   ldap.conf gives a URI; default: the Kerberos realm)\n"
+"  -Z, --starttls   StartTLS (ldaps:// URIs use TLS anyway); the certificate\n"
+"                   is always verified;  --cacert FILE  the CA to trust\n"
+"  --min-ssf N      minimum security strength (default 56)\n"
+"  --keytab FILE [--principal P]   a ticket from a keytab, in a private cache\n"
+"  --principal P    a ticket for P with a password (prompt, or --password-file)\n"
+"  --simple --bind-dn DN   simple bind over TLS only (password as above)\n"
 "  -h, -?, --help   this help;  --version  the version\n"
 "\n"
 "ACCOUNT is NAME, NAME$, DOMAIN\\NAME, a user principal name or a DN.\n"
@@ -201,6 +217,70 @@ static void note(const char *fmt, ...)
     free(msg);
 }
 
+/* ------------------------------------------------------------ password */
+
+/* The first line of FILE, or a no-echo prompt on the terminal.  Never
+ * from the command line.  Returns NULL (after a message) on failure. */
+static char *read_password(const struct options *o)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    FILE *f;
+    struct termios old, quiet;
+    bool tty;
+
+    if (o->password_file != NULL) {
+        f = fopen(o->password_file, "r");
+        if (f == NULL) {
+            warn("cannot read password file %s: %s", o->password_file,
+                 strerror(errno));
+            return NULL;
+        }
+        tty = false;
+    } else {
+        int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+        if (fd < 0 || (f = fdopen(fd, "r+")) == NULL) {
+            if (fd >= 0)
+                close(fd);
+            warn("a password is needed and there is no terminal to ask on: "
+                 "use --password-file or --keytab");
+            return NULL;
+        }
+        tty = tcgetattr(fd, &old) == 0;
+        quiet = old;
+        quiet.c_lflag &= ~(tcflag_t)ECHO;
+        fprintf(f, "Password for %s: ", o->simple ? o->bind_dn : o->principal);
+        fflush(f);
+        if (tty)
+            tcsetattr(fd, TCSAFLUSH, &quiet);
+    }
+    n = getline(&line, &cap, f);
+    if (tty) {
+        tcsetattr(fileno(f), TCSAFLUSH, &old);
+        fputc('\n', f);
+    }
+    fclose(f);
+    if (n < 0) {
+        explicit_bzero(line, cap);
+        free(line);
+        warn("no password read");
+        return NULL;
+    }
+    line[strcspn(line, "\r\n")] = '\0';
+    return line;
+}
+
+static void wipe_password(char **pw)
+{
+    if (*pw == NULL)
+        return;
+    explicit_bzero(*pw, strlen(*pw));
+    free(*pw);
+    *pw = NULL;
+}
+
 /* ------------------------------------------------------------ accounts */
 
 /* DOMAIN\NAME must name the domain of the DC we talk to. */
@@ -302,21 +382,33 @@ static int connect_gc(struct run *r)
 
     if (r->gc != NULL)
         return EXIT_DONE;
-    uri = sp_gc_uri(r->conn);
-    if (uri == NULL)
-        return op_fail("error", EXIT_DIRECTORY, "cannot derive a Global "
-                       "Catalog URI from %s", sp_conn_uri(r->conn));
-    gco.uri = uri;
+    gco.gc = true;
+    if (strncmp(sp_conn_how(r->conn), "DNS SRV", 7) == 0) {
+        /* Found through DNS: so is the forest's Global Catalog. */
+        const char *forest = sp_conn_forest(r->conn);
+
+        uri = NULL;
+        gco.uri = NULL;
+        gco.domain = forest ? dn_to_dns(forest) : NULL;
+    } else {
+        uri = sp_gc_uri(r->conn);
+        if (uri == NULL)
+            return op_fail("error", EXIT_DIRECTORY, "cannot derive a Global "
+                           "Catalog URI from %s", sp_conn_uri(r->conn));
+        gco.uri = uri;
+    }
     r->gc = sp_conn_new();
-    arm_deadline(r->o->timeout, uri);
+    arm_deadline(r->o->timeout, uri ? uri : "the Global Catalog");
     st = sp_connect(r->gc, &gco);
     alarm(0);
     free(uri);
+    if (gco.uri == NULL)
+        free((char *)gco.domain);
     if (st != SP_OK)
         return fail_conn(r, r->gc, st);
     if (r->o->verbose)
-        warn("Global Catalog %s (SSF %u)", sp_conn_uri(r->gc),
-             sp_conn_ssf(r->gc));
+        warn("Global Catalog %s, from %s (SSF %u)", sp_conn_uri(r->gc),
+             sp_conn_how(r->gc), sp_conn_ssf(r->gc));
     return EXIT_DONE;
 }
 
@@ -389,27 +481,26 @@ struct holders {
 
 static void find_alias_forms(struct run *r, struct holders *h)
 {
-    char **aliases = NULL;
-    size_t naliases = 0;
-    bool from_dir = false, loaded = false;
-
     for (size_t i = 0; i < h->nexact; i++) {
         char **forms;
         size_t nforms;
 
         if (strncasecmp(h->exact[i], "host/", 5) != 0)
             continue;
-        if (!loaded) {
-            sp_host_aliases(r->conn, &aliases, &naliases, &from_dir);
-            loaded = true;
+        if (!r->aliases_loaded) {
+            bool from_dir = false;
+
+            sp_host_aliases(r->conn, &r->aliases, &r->naliases, &from_dir);
+            r->aliases_loaded = true;
             if (r->o->verbose)
                 warn(from_dir ? "HOST stands for %zu service classes "
                                 "(sPNMappings)"
                               : "sPNMappings could not be read: HOST stands "
                                 "for Windows' default %zu service classes",
-                     naliases);
+                     r->naliases);
         }
-        forms = spn_alias_forms(h->exact[i], aliases, naliases, &nforms);
+        forms = spn_alias_forms(h->exact[i], r->aliases, r->naliases,
+                                &nforms);
         h->alias = realloc(h->alias,
                            (h->nalias + nforms + 1) * sizeof(*h->alias));
         if (h->alias == NULL)
@@ -419,7 +510,6 @@ static void find_alias_forms(struct run *r, struct holders *h)
         h->nalias += nforms;
         free(forms);
     }
-    spn_strv_free(aliases, naliases);
 }
 
 static void holders_free(struct holders *h)
@@ -1089,6 +1179,7 @@ int main(int argc, char *argv[])
     struct job *jobs = NULL;
     size_t njobs = 0;
     enum sp_status st;
+    char *password = NULL;
     char *err = args_parse(argc, argv, &o);
     int rc;
 
@@ -1133,15 +1224,33 @@ int main(int argc, char *argv[])
     if (rc != EXIT_DONE)
         goto done;
 
-    r.co = (struct sp_connect_opts){ .uri = o.uri, .timeout = o.timeout,
-                                     .page_size = o.page_size,
-                                     .min_ssf = 56 };
+    if (o.simple || (o.principal != NULL && o.keytab == NULL)) {
+        password = read_password(&o);
+        if (password == NULL) {
+            rc = EXIT_USAGE;
+            goto done;
+        }
+    }
+    r.co = (struct sp_connect_opts){
+        .uri = o.uri,         .domain = o.domain,
+        .timeout = o.timeout, .page_size = o.page_size,
+        .min_ssf = (unsigned)o.min_ssf, .starttls = o.starttls,
+        .cacert = o.cacert,   .bind_dn = o.simple ? o.bind_dn : NULL,
+        .password = password, .keytab = o.keytab,
+        .principal = o.principal,
+    };
     arm_deadline(o.timeout, o.uri);
     r.conn = sp_conn_new();
     st = sp_connect(r.conn, &r.co);
     /* From here each request is bounded by libldap's own timeouts; a long
      * but healthy scan must not be cut off. */
     alarm(0);
+    /* Kerberos holds its ticket now; a simple bind may need it again for
+     * the Global Catalog. */
+    if (!o.simple) {
+        wipe_password(&password);
+        r.co.password = NULL;
+    }
     if (st != SP_OK) {
         warn("%s", sp_conn_error(r.conn));
         report_error(sp_conn_error(r.conn));
@@ -1149,10 +1258,16 @@ int main(int argc, char *argv[])
         goto done;
     }
     report_dc(sp_conn_uri(r.conn), sp_conn_base(r.conn));
-    if (o.verbose)
-        warn("connected to %s as %s (SASL GSSAPI, SSF %u); domain %s",
-             sp_conn_uri(r.conn), sp_conn_principal(r.conn),
+    if (o.verbose) {
+        const char *tls = sp_conn_tls(r.conn);
+
+        warn("connected to %s (from %s) as %s: %s, %s%s, strength %u; "
+             "domain %s", sp_conn_uri(r.conn), sp_conn_how(r.conn),
+             sp_conn_principal(r.conn),
+             o.simple ? "simple bind" : "SASL GSSAPI",
+             tls ? "" : "no TLS (SASL sealed)", tls ? tls : "",
              sp_conn_ssf(r.conn), sp_conn_base(r.conn));
+    }
     rc = run_jobs(&r, jobs, njobs);
     if (o.dry_run)
         note("dry run: nothing was written");
@@ -1163,8 +1278,11 @@ done:
         free(r.pending[i].spn);
     }
     free(r.pending);
+    spn_strv_free(r.aliases, r.naliases);
     free_jobs(jobs, njobs);
     sp_conn_free(r.gc);
     sp_conn_free(r.conn);
+    creds_release();
+    wipe_password(&password);
     return finish(rc);
 }

@@ -89,10 +89,10 @@ rc 0
 out_has "setspn "
 
 t "unknown option: exit 2, one line naming it"
-run -Z web01
+run -Y web01
 rc 2
 err_line
-err_has "'-Z'"
+err_has "'-Y'"
 
 t "two verbs: exit 2"
 run -S HTTP/x WEB01 -D
@@ -517,4 +517,4 @@ t "-v reports DC, mechanism and SSF"
 run -v -L WEB01
 rc 0
 err_has "connected to $TESTDC_URI"
-err_has "SASL GSSAPI, SSF"
+err_has "SASL GSSAPI, no TLS (SASL sealed), strength 256"

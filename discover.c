@@ -1,0 +1,147 @@
+#include "discover.h"
+
+#include <arpa/nameser.h>
+#include <netinet/in.h>
+#include <resolv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <ldap.h>
+
+static int by_priority(const void *a, const void *b)
+{
+    const struct srv_target *x = a, *y = b;
+
+    return (x->priority > y->priority) - (x->priority < y->priority);
+}
+
+void srv_order(struct srv_target *t, size_t n,
+               unsigned long (*rnd)(unsigned long max))
+{
+    qsort(t, n, sizeof(*t), by_priority);
+    for (size_t start = 0; start < n;) {
+        size_t end = start;
+
+        while (end < n && t[end].priority == t[start].priority)
+            end++;
+        /* RFC 2782: draw among the remaining ones of this priority. */
+        for (size_t i = start; i + 1 < end; i++) {
+            unsigned long total = 0, pick, run = 0;
+            size_t k;
+
+            for (k = i; k < end; k++)
+                total += t[k].weight;
+            if (total == 0)
+                break; /* all weights zero: keep the order */
+            pick = rnd(total) + 1;
+            for (k = i; k < end; k++) {
+                run += t[k].weight;
+                if (run >= pick)
+                    break;
+            }
+            if (k != i) {
+                struct srv_target tmp = t[i];
+
+                t[i] = t[k];
+                t[k] = tmp;
+            }
+        }
+        start = end;
+    }
+}
+
+void srv_free(struct srv_target *t, size_t n)
+{
+    if (t == NULL)
+        return;
+    for (size_t i = 0; i < n; i++)
+        free(t[i].host);
+    free(t);
+}
+
+int srv_lookup(const char *name, struct srv_target **out, size_t *n,
+               char **msg)
+{
+    unsigned char answer[8192];
+    ns_msg handle;
+    int len, count;
+
+    *out = NULL;
+    *n = 0;
+    *msg = NULL;
+    len = res_query(name, ns_c_in, ns_t_srv, answer, sizeof(answer));
+    if (len < 0) {
+        if (asprintf(msg, "no DNS SRV records for %s", name) < 0)
+            abort();
+        return -1;
+    }
+    if (ns_initparse(answer, len, &handle) != 0) {
+        if (asprintf(msg, "malformed DNS answer for %s", name) < 0)
+            abort();
+        return -1;
+    }
+    count = ns_msg_count(handle, ns_s_an);
+    for (int i = 0; i < count; i++) {
+        ns_rr rr;
+        const unsigned char *rd;
+        char host[NS_MAXDNAME];
+        struct srv_target *t;
+
+        if (ns_parserr(&handle, ns_s_an, i, &rr) != 0
+            || ns_rr_type(rr) != ns_t_srv || ns_rr_rdlen(rr) < 7)
+            continue;
+        rd = ns_rr_rdata(rr);
+        if (dn_expand(ns_msg_base(handle), ns_msg_end(handle), rd + 6, host,
+                      sizeof(host)) < 0)
+            continue;
+        if (strcmp(host, ".") == 0 || host[0] == '\0')
+            continue; /* "service not available here" */
+        *out = realloc(*out, (*n + 1) * sizeof(**out));
+        if (*out == NULL)
+            abort();
+        t = &(*out)[(*n)++];
+        t->priority = ns_get16(rd);
+        t->weight = ns_get16(rd + 2);
+        t->port = ns_get16(rd + 4);
+        if ((t->host = strdup(host)) == NULL)
+            abort();
+    }
+    if (*n == 0) {
+        if (asprintf(msg, "no usable DNS SRV records for %s", name) < 0)
+            abort();
+        return -1;
+    }
+    return 0;
+}
+
+char *dn_to_dns(const char *dn)
+{
+    LDAPDN parsed = NULL;
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f;
+
+    if (ldap_str2dn(dn, &parsed, LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS)
+        return NULL;
+    f = open_memstream(&out, &len);
+    if (f == NULL)
+        abort();
+    for (int i = 0; parsed != NULL && parsed[i] != NULL; i++) {
+        LDAPAVA *ava = parsed[i][0];
+
+        if (ava == NULL || ava->la_attr.bv_len != 2
+            || strncasecmp(ava->la_attr.bv_val, "DC", 2) != 0)
+            continue;
+        fprintf(f, "%s%.*s", len > 0 || ftell(f) > 0 ? "." : "",
+                (int)ava->la_value.bv_len, ava->la_value.bv_val);
+    }
+    fclose(f);
+    ldap_dnfree(parsed);
+    if (out != NULL && *out == '\0') {
+        free(out);
+        out = NULL;
+    }
+    return out;
+}

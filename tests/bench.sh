@@ -1,0 +1,90 @@
+#!/bin/bash
+# make bench: setspn against OpenLDAP's own tools doing the same LDAP work
+# on one throwaway DC, in one run, alternating, medians of RUNS (default 5).
+# Builds its own directory of COMPUTERS (default 3000) computers with three
+# SPNs each.  Prints a table of medians and ratios; not part of make check.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
+RUNS=${RUNS:-5}
+COMPUTERS=${COMPUTERS:-3000}
+BATCH=${BATCH:-1000}
+
+command -v /usr/bin/time >/dev/null || { echo "bench: needs GNU time (apt-get install time)" >&2; exit 1; }
+dcdir=$(mktemp -d /tmp/setspn-bench.XXXXXX)
+trap 'bash tests/dc/testdc.sh stop "$dcdir" >/dev/null 2>&1; rm -rf "$dcdir"' EXIT
+bash tests/dc/testdc.sh start "$dcdir" >/dev/null || exit 1
+# shellcheck disable=SC1091
+. "$dcdir/env"
+SETSPN=$PWD/setspn
+B=$(ldapsearch -Q -Y GSSAPI -LLL -H "$TESTDC_URI" -s base -b "" defaultNamingContext | sed -n 's/^defaultNamingContext: //p')
+C="CN=Computers,$B"
+
+echo "bench: adding $COMPUTERS computers with 3 SPNs each..." >&2
+t0=$EPOCHREALTIME
+for ((i = 1; i <= COMPUTERS; i++)); do
+	printf 'dn: CN=B%05d,%s\nobjectClass: computer\nsAMAccountName: B%05d$\ndNSHostName: b%05d.spn.test\nuserAccountControl: 4096\nservicePrincipalName: HOST/B%05d\nservicePrincipalName: HOST/b%05d.spn.test\nservicePrincipalName: HTTP/b%05d.spn.test\n\n' \
+		"$i" "$C" "$i" "$i" "$i" "$i" "$i"
+done | ldapadd -Q -Y GSSAPI -H "$TESTDC_URI" >/dev/null || { echo "bench: ldapadd failed" >&2; exit 1; }
+echo "bench: directory built in $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.1f", b-a}') s" >&2
+
+# measure NAME CMD...: appends "wall_seconds max_rss_kib" to $dcdir/NAME.
+measure() {
+	local name=$1
+	shift
+	/usr/bin/time -f '%e %M' -o "$dcdir/t" "$@" >/dev/null 2>"$dcdir/err"
+	local rc=$?
+	# setspn -X exits 1 when it finds duplicates; anything else is a failure.
+	if ((rc > 1)); then
+		echo "bench: $name failed ($rc): $(cat "$dcdir/err")" >&2
+		exit 1
+	fi
+	tail -1 "$dcdir/t" >>"$dcdir/$name"
+}
+median() { # FILE COLUMN
+	sort -n -k"$2" "$1" | awk -v c="$2" '{v[NR]=$c} END {print v[int((NR+1)/2)]}'
+}
+
+for ((r = 1; r <= RUNS; r++)); do
+	echo "bench: round $r of $RUNS" >&2
+	# 1. The duplicate scan against the same paged search.
+	measure ldapsearch_x ldapsearch -Q -Y GSSAPI -LLL -H "$TESTDC_URI" -b "$B" \
+		-E pr=1000/noprompt '(servicePrincipalName=*)' servicePrincipalName
+	measure setspn_x "$SETSPN" -X -P
+
+	# 2. BATCH checked adds against the same adds unchecked, fresh values.
+	: >"$dcdir/batch.$r"
+	: >"$dcdir/ldif.$r"
+	for ((i = 1; i <= BATCH; i++)); do
+		printf -- '-S SVC%d/b%05d.spn.test B%05d\n' "$r" "$i" "$i" >>"$dcdir/batch.$r"
+		printf 'dn: CN=B%05d,%s\nchangetype: modify\nadd: servicePrincipalName\nservicePrincipalName: LDM%d/b%05d.spn.test\n-\n\n' \
+			"$i" "$C" "$r" "$i" >>"$dcdir/ldif.$r"
+	done
+	measure ldapmodify_batch ldapmodify -Q -Y GSSAPI -H "$TESTDC_URI" -f "$dcdir/ldif.$r"
+	measure setspn_batch "$SETSPN" --batch "$dcdir/batch.$r"
+
+	# 3. One add, process start to exit.
+	printf 'dn: CN=B00001,%s\nchangetype: modify\nadd: servicePrincipalName\nservicePrincipalName: ONE%d/ldm.spn.test\n-\n' "$C" "$r" >"$dcdir/one.$r"
+	measure ldapmodify_one ldapmodify -Q -Y GSSAPI -H "$TESTDC_URI" -f "$dcdir/one.$r"
+	measure setspn_one "$SETSPN" -S "ONE$r/setspn.spn.test" B00002
+done
+
+row() { # LABEL SETSPN_FILE OPENLDAP_FILE TARGET
+	local s o
+	s=$(median "$dcdir/$2" 1)
+	o=$(median "$dcdir/$3" 1)
+	awk -v l="$1" -v s="$s" -v o="$o" -v t="$4" 'BEGIN {
+		r = (o > 0) ? s / o : 0
+		printf "| %-44s | %8.3f | %8.3f | %5.2f | %-6s | %s |\n", l, s, o, r, "<= " t, (r <= t) ? "met" : "MISSED" }'
+}
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+echo
+echo "Machine: $(uname -sm), $(nproc) cores, ${cpu:-unknown CPU}; Samba $(samba --version | sed 's/Version //'), $(ldapsearch -VV 2>&1 | sed -n 's/.*ldapsearch \([0-9.]*\).*/OpenLDAP \1/p' | head -1)"
+echo "Directory: $COMPUTERS computers x 3 SPNs; medians of $RUNS alternating runs (seconds)."
+echo
+echo "| what | setspn | OpenLDAP | ratio | target | |"
+echo "|---|---|---|---|---|---|"
+row "-X vs ldapsearch -E pr=1000 (SPN=*)" setspn_x ldapsearch_x 1.25
+row "--batch of $BATCH checked adds vs ldapmodify -f" setspn_batch ldapmodify_batch 1.5
+row "one -S vs one ldapmodify add" setspn_one ldapmodify_one 2
+rss=$(median "$dcdir/setspn_x" 2)
+awk -v k="$rss" 'BEGIN { printf "\n-X peak RSS: %.1f MiB (target <= 32 MiB: %s)\n", k / 1024, (k <= 32768) ? "met" : "MISSED" }'
