@@ -126,8 +126,20 @@ static char *parse_long(const char *arg, int argc, char *const argv[],
         o->simple = true;
     else if (IS("--min-ssf"))
         return parse_int("--min-ssf", value, 0, 256, &o->min_ssf);
+    else if (IS("--timeout"))
+        return parse_int("--timeout", value, 0, 86400, &o->timeout);
+    else if (IS("--page-size"))
+        return parse_int("--page-size", value, 1, 100000, &o->page_size);
+    else if (IS("--batch") && *value == '\0')
+        return message("--batch needs a file name (- for standard input)");
+    else if (IS("--uri") && *value == '\0')
+        return message("--uri needs a non-empty LDAP URI");
     else if (*value == '\0')
         return message("%.*s needs a non-empty value", (int)len, arg);
+    else if (IS("--batch"))
+        o->batch = value;
+    else if (IS("--uri"))
+        o->uri = value;
     else if (IS("--domain"))
         o->domain = value;
     else if (IS("--cacert"))
@@ -140,18 +152,6 @@ static char *parse_long(const char *arg, int argc, char *const argv[],
         o->principal = value;
     else if (IS("--password-file"))
         o->password_file = value;
-    else if (IS("--batch") && *value == '\0')
-        return message("--batch needs a file name (- for standard input)");
-    else if (IS("--batch"))
-        o->batch = value;
-    else if (IS("--uri") && *value == '\0')
-        return message("--uri needs a non-empty LDAP URI");
-    else if (IS("--uri"))
-        o->uri = value;
-    else if (IS("--timeout"))
-        return parse_int("--timeout", value, 0, 86400, &o->timeout);
-    else if (IS("--page-size"))
-        return parse_int("--page-size", value, 1, 100000, &o->page_size);
     else
         return bad_value("unknown option", arg, "");
 #undef IS

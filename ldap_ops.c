@@ -235,9 +235,9 @@ static char *tls_hint(const struct sp_conn *c)
     LDAPURLDesc *lud = NULL;
     char *hint;
 
-    if (asprintf(&hint, "TLS with %s failed: check that its certificate "
-                        "names it and that --cacert or TLS_CACERT holds its "
-                        "CA",
+    if (asprintf(&hint, "if the DC is up, TLS with %s failed: check that "
+                        "its certificate names it and that --cacert or "
+                        "TLS_CACERT holds its CA",
                  ldap_url_parse(c->uri, &lud) == LDAP_URL_SUCCESS
                          && lud->lud_host
                      ? lud->lud_host
@@ -255,7 +255,8 @@ static enum sp_status bind_failed(struct sp_conn *c, int rc, const char *mech)
 
     ldap_get_option(c->ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &diag);
     hint = bind_hint(diag, c->uri);
-    if (rc == LDAP_CONNECT_ERROR && c->tls && hint == NULL)
+    if ((rc == LDAP_CONNECT_ERROR || rc == LDAP_SERVER_DOWN) && c->tls
+        && hint == NULL)
         hint = tls_hint(c);
     if (asprintf(&what, "%s bind to %s as %s", mech, c->uri,
                  c->principal ? c->principal : "?") < 0)
@@ -486,6 +487,9 @@ static enum sp_status discover(struct sp_conn *c,
     if (o->domain != NULL) {
         domain = xstrdup(o->domain);
     } else {
+        domain = NULL;
+    }
+    if (domain == NULL) {
         krb5_context kc;
         char *realm = NULL;
 
@@ -500,9 +504,9 @@ static enum sp_status discover(struct sp_conn *c,
             return fail(c, SP_INVALID, "no DC to talk to: give -H ldap://DC "
                                        "or --domain, or set URI in ldap.conf "
                                        "or default_realm in krb5.conf");
-        for (char *p = domain; *p; p++)
-            *p = (char)tolower((unsigned char)*p);
     }
+    for (char *p = domain; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
     for (int i = 0; i < 2 && nt == 0; i++) {
         free(name);
         free(msg);
@@ -558,6 +562,12 @@ enum sp_status sp_connect(struct sp_conn *c, const struct sp_connect_opts *o)
     }
 
     ldap_get_option(NULL, LDAP_OPT_URI, &conf_uri);
+    /* With no URI configured, libldap reports its built-in default, which
+     * a URI line never yields (that prints without the "/??base"). */
+    if (conf_uri != NULL && strcmp(conf_uri, "ldap://localhost:389/??base") == 0) {
+        ldap_memfree(conf_uri);
+        conf_uri = NULL;
+    }
     if (o->uri != NULL) {
         uris = xrealloc(NULL, sizeof(*uris));
         uris[n++] = xstrdup(o->uri);

@@ -505,7 +505,7 @@ while time.time()<end:
     try: c.append(s.accept())
     except socket.timeout: pass' >"$TESTDC_DIR/silent.port" &
 silent=$!
-for _ in 1 2 3 4 5 6 7 8 9 10; do [[ -s $TESTDC_DIR/silent.port ]] && break; sleep 0.1; done
+for _ in $(seq 100); do [[ -s $TESTDC_DIR/silent.port ]] && break; sleep 0.1; done
 start=$SECONDS
 run -H "ldap://localhost:$(cat "$TESTDC_DIR/silent.port")" --timeout 2 -L WEB01
 kill "$silent" 2>/dev/null; wait "$silent" 2>/dev/null

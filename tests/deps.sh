@@ -8,8 +8,11 @@ build_pkgs=(gcc make pkg-config libldap-dev libsasl2-dev libkrb5-dev
 	libcmocka-dev libjansson-dev libsasl2-modules-gssapi-mit)
 # samba-vfs-modules: provisioning dies loading vfs/acl_xattr.so without it.
 # iproute2: ss, for the free-port check in tests/dc/testdc.sh.
+# nss/resolv wrappers, faketime, python3 (fakedns.py): DC discovery and
+# clock tests; time: make bench.
 dc_pkgs=(samba samba-dsdb-modules samba-vfs-modules samba-ad-provision krb5-user
-	ldap-utils libsasl2-modules-gssapi-mit openssl ldb-tools iproute2)
+	ldap-utils libsasl2-modules-gssapi-mit openssl ldb-tools iproute2
+	libnss-wrapper libresolv-wrapper faketime python3 time)
 
 case "${1:-}" in
 build) want=("${build_pkgs[@]}") ;;

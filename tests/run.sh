@@ -87,6 +87,8 @@ fi
 . tests/parity.sh
 # shellcheck source=tests/scripting.sh
 . tests/scripting.sh
+# shellcheck source=tests/connect.sh
+. tests/connect.sh
 summary
 sweep_reports "a setspn run outside lib.sh's run"
 

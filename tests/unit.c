@@ -882,7 +882,7 @@ static void args_unknown(void **state)
     parse_err(&o, "unknown option '-SX' (one switch per argument)", "-SX");
     parse_err(&o, "unknown option '-Lv' (one switch per argument)", "-Lv",
               "web01");
-    parse_err(&o, "unknown option '-Z'", "-Z", "web01");
+    parse_err(&o, "unknown option '-Y'", "-Y", "web01");
     parse_err(&o, "unknown option '-1'", "-1", "web01");
     parse_err(&o, "unknown option '--frobnicate'", "--frobnicate", "web01");
     parse_err(&o, "unknown option '--Help'", "--Help");

@@ -26,6 +26,11 @@
 #
 # The first start provisions once into tests/.cache/dc-<samba version>-f<N>.tar;
 # later starts untar it (well under a second). Delete the tarball to re-provision.
+#
+# Opt-in, for tests that need more of the DC (tests/dc/twodc.sh); unset, the
+# DC is as above.  Both apply at start (restart keeps what start wrote):
+#   TESTDC_SERVICES="ldap cldap kdc drepl kcc rpc"   its "server services"
+#   TESTDC_EXTRA_CONF=$'name = value\n...'            lines added to [global]
 set -euo pipefail
 
 REALM=SPN.TEST
@@ -144,6 +149,17 @@ restore() {
 	mkdir -p "$d"
 	tar -C "$d" -xf "$tar"
 	sed -i "s|$PLACEHOLDER|$d|g; s|interfaces = 127.0.0.1/8|interfaces = $IP/8|" "$d/etc/smb.conf"
+	if [[ -n ${TESTDC_SERVICES:-} ]]; then
+		[[ $TESTDC_SERVICES =~ ^[A-Za-z0-9\ ,+-]+$ ]] ||
+			die "TESTDC_SERVICES: only service names, spaces, commas, + and -"
+		sed -i "s|^\tserver services = .*|\tserver services = $TESTDC_SERVICES|" "$d/etc/smb.conf"
+	fi
+	if [[ -n ${TESTDC_EXTRA_CONF:-} ]]; then
+		awk '{ print } /^\[global\]$/ {
+			n = split(ENVIRON["TESTDC_EXTRA_CONF"], l, "\n")
+			for (i = 1; i <= n; i++) if (l[i] ~ /[^ \t]/) print "\t" l[i]
+		}' "$d/etc/smb.conf" >"$d/etc/smb.conf.tmp" && mv "$d/etc/smb.conf.tmp" "$d/etc/smb.conf"
+	fi
 	# The certificate names the host it was made on.
 	[[ $(cat "$d/.testdc-hostname") == "$(uname -n)" ]] || cert "$d"
 }
@@ -168,17 +184,33 @@ busy_on() {
 	}' || die "ss failed (tests/deps.sh dc installs iproute2)"
 }
 
+# Two starts at once must not pick the same address: each holds a lock on
+# its address (kept until this script exits, by then samba holds the ports).
+claim() {
+	exec {lockfd}>"/tmp/testdc-$1.lock"
+	flock -n "$lockfd" || { exec {lockfd}>&-; return 1; }
+}
+
 ports_free() {
 	local busy n
 	if [[ -z $IP ]]; then
 		for n in 1 2 3 4 5 6 7 8 9; do
+			claim "127.0.0.$n" || continue
 			busy=$(busy_on "127.0.0.$n")
 			[[ -n $busy ]] || { IP=127.0.0.$n; return 0; }
+			exec {lockfd}>&-
 		done
 		die "no free address in 127.0.0.1-9 for the DC's ports:"$'\n'"$busy"
 	fi
+	claim "$IP" || die "another test DC is starting on $IP"
 	busy=$(busy_on "$IP")
 	[[ -z $busy ]] || die "ports needed by the DC are in use on $IP:"$'\n'"$busy"
+}
+
+# The DC that answered must be ours, not another that took the address.
+owned() {
+	local pid=$1
+	ss -Hltnp "sport = :389" | grep -F "$IP:389" | grep -q "pid=$pid,"
 }
 
 uri() {
@@ -238,6 +270,8 @@ launch() {
 		((i < 400)) || die "DC not ready after 20 s; end of $d/samba.log:"$'\n'"$(tail -n 20 "$d/samba.log")"
 		sleep 0.05
 	done
+
+	owned "$pid" || die "the DC answering on $IP:389 is not ours (pid $pid)"
 
 	# The KDC may lag LDAP by a moment.
 	for ((i = 0; ; i++)); do
