@@ -352,6 +352,11 @@ static char *parse(int first, int argc, char *const argv[], struct options *o,
         && (o->req.verb != VERB_NONE || npos > 0))
         err = message("--batch takes its commands from the file, not from "
                       "the command line");
+    else if (err == NULL && o->batch != NULL
+             && (o->req.forest || o->req.ndomains > 0
+                 || o->req.kind != KIND_ANY))
+        err = message("with --batch, give -F, -T, -C and -U on the lines "
+                      "they apply to");
     else if (err == NULL && line && o->empty)
         err = message("no command");
     else if (err == NULL && !o->help && !o->version && !o->empty

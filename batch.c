@@ -66,7 +66,8 @@ const char *batch_split(const char *line, char ***argv, int *argc)
         } else if (c == '#' && !w.in_word) {
             break;
         } else if (c == '\\') {
-            if (*p == '\0')
+            /* No continuation lines: each command is one line. */
+            if (*p == '\0' || *p == '\n' || *p == '\r')
                 why = "a backslash ends the line";
             else
                 push_char(&w, *p++);

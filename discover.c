@@ -20,6 +20,8 @@ static int by_priority(const void *a, const void *b)
 void srv_order(struct srv_target *t, size_t n,
                unsigned long (*rnd)(unsigned long max))
 {
+    if (n == 0)
+        return;
     qsort(t, n, sizeof(*t), by_priority);
     for (size_t start = 0; start < n;) {
         size_t end = start;

@@ -1049,18 +1049,18 @@ enum sp_status sp_find_domain(struct sp_conn *c, const char *name,
 char *sp_gc_uri(const struct sp_conn *c)
 {
     LDAPURLDesc *lud = NULL;
-    char *s, *r = NULL;
+    char *r = NULL;
+    bool ldaps;
 
     if (c->uri == NULL || ldap_url_parse(c->uri, &lud) != LDAP_URL_SUCCESS)
         return NULL;
-    lud->lud_port = strcasecmp(lud->lud_scheme, "ldaps") == 0 ? 3269 : 3268;
-    ldap_memfree(lud->lud_dn);
-    lud->lud_dn = NULL;
-    s = ldap_url_desc2str(lud);
-    if (s != NULL) {
-        r = xstrdup(s);
-        ldap_memfree(s);
-    }
+    ldaps = strcasecmp(lud->lud_scheme, "ldaps") == 0;
+    if (lud->lud_host != NULL && *lud->lud_host != '\0'
+        && asprintf(&r, strchr(lud->lud_host, ':') ? "%s://[%s]:%d"
+                                                   : "%s://%s:%d",
+                    ldaps ? "ldaps" : "ldap", lud->lud_host,
+                    ldaps ? 3269 : 3268) < 0)
+        abort();
     ldap_free_urldesc(lud);
     return r;
 }

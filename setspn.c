@@ -328,6 +328,8 @@ static int find_account(struct run *r, struct sp_account *acct)
     }
     if (st != SP_OK)
         return report(r, st);
+    if (r->o->verbose)
+        warn("account lookup read %u page(s)", sp_conn_pages(r->conn));
     report_op_dn(acct->entry.dn);
     return EXIT_DONE;
 }

@@ -60,7 +60,6 @@ char *quote_value(const char *value);
 /* True if s is well-formed UTF-8 (no overlongs, no surrogates). */
 bool utf8_valid(const char *s);
 
-#endif
 
 /* Returns "(|(attr=v1)(attr=v2)...)" with every value escaped (RFC 4515);
  * a single value gives "(attr=v1)".  Caller frees.  NULL if n is 0. */
@@ -80,3 +79,5 @@ void spn_strv_free(char **v, size_t n);
  * alias; NULL (and *count 0) if spn's class is not HOST. */
 char **spn_alias_forms(const char *spn, char *const *aliases, size_t n,
                        size_t *count);
+
+#endif

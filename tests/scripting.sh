@@ -276,3 +276,15 @@ t "--batch of a missing file: exit 2"
 run --batch /nonexistent/batch
 rc 2
 err_has "/nonexistent/batch"
+
+t "--batch with -F, -T, -C or -U on the command line: usage error"
+run -F --batch "$TESTDC_DIR/bj"
+rc 2
+err_has "on the lines they apply to"
+
+t "--batch: a line ending in a backslash is malformed, nothing runs"
+printf -- '-L JS1 \\\n-L JS2\n' >"$TESTDC_DIR/bs"
+run --batch "$TESTDC_DIR/bs"
+rc 2
+err_has "batch line 1: a backslash ends the line"
+out ""

@@ -1,7 +1,9 @@
 /*
  * Unit tests of the pure modules: spn (syntax, account names, filters,
- * quoting), args (the command line), status (the result table), output
- * (Setspn.exe's text) and scan (duplicate grouping for -X).
+ * quoting, HOST aliases), args (the command line and batch lines), status
+ * (the result table), output (Setspn.exe's text), scan (duplicate grouping
+ * for -X), batch (splitting batch lines), discover (SRV ordering, DN to
+ * DNS name) and report (the --json document, dry-run LDIF).
  *
  * Build and run: make tests/unit && ./tests/unit
  * Only some tests: UNIT_FILTER='args_*' ./tests/unit
@@ -18,10 +20,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
+#include <jansson.h>
 #include <ldap.h>
 
 #include "args.h"
+#include "batch.h"
+#include "discover.h"
 #include "output.h"
+#include "report.h"
 #include "scan.h"
 #include "spn.h"
 #include "status.h"
@@ -1592,6 +1600,1604 @@ static void scan_many_holders(void **state)
 }
 
 /* ------------------------------------------------------------------ */
+/* batch_split                                                         */
+
+/* Splits line and checks the words: want is NULL-terminated. */
+static void check_split_v(const char *line, const char *const *want)
+{
+    char **argv = (char **)&argv; /* not NULL: batch_split must set it */
+    int argc = -1, n = 0;
+    const char *why = batch_split(line, &argv, &argc);
+
+    if (why != NULL)
+        fail_msg("line \"%s\" refused: %s", line, why);
+    while (want[n] != NULL)
+        n++;
+    assert_non_null(argv);
+    if (argc != n) {
+        print_error("line \"%s\": %d words, expected %d\n", line, argc, n);
+        for (int i = 0; i < argc; i++)
+            print_error("  [%d] \"%s\"\n", i, argv[i]);
+        batch_free_words(argv, argc);
+        fail();
+    }
+    for (int i = 0; i < n; i++) {
+        assert_non_null(argv[i]);
+        if (strcmp(argv[i], want[i]) != 0) {
+            print_error("line \"%s\": word %d is \"%s\", expected \"%s\"\n",
+                        line, i, argv[i], want[i]);
+            batch_free_words(argv, argc);
+            fail();
+        }
+    }
+    assert_null(argv[n]); /* NULL-terminated, as an argv */
+    batch_free_words(argv, argc);
+}
+
+#define check_split(line, ...)                                            \
+    do {                                                                  \
+        static const char *const want_[] = { __VA_ARGS__, NULL };         \
+        check_split_v((line), want_);                                     \
+    } while (0)
+
+/* Blank and comment-only lines: no words, but a vector to free. */
+static void check_split_empty(const char *line)
+{
+    char **argv = NULL;
+    int argc = -1;
+    const char *why = batch_split(line, &argv, &argc);
+
+    if (why != NULL)
+        fail_msg("line \"%s\" refused: %s", line, why);
+    assert_int_equal(argc, 0);
+    assert_non_null(argv);
+    assert_null(argv[0]);
+    batch_free_words(argv, argc);
+}
+
+static void check_split_err(const char *line, const char *want)
+{
+    char **argv = (char **)&argv;
+    int argc = -1;
+    const char *why = batch_split(line, &argv, &argc);
+
+    if (why == NULL) {
+        print_error("line \"%s\" accepted (%d words), expected \"%s\"\n",
+                    line, argc, want);
+        batch_free_words(argv, argc);
+        fail();
+    }
+    assert_string_equal(why, want);
+    assert_null(argv);
+    assert_int_equal(argc, 0);
+}
+
+static void batch_plain_words(void **state)
+{
+    (void)state;
+    check_split("-S HTTP/web01.spn.test svc", "-S", "HTTP/web01.spn.test",
+                "svc");
+    check_split("web01", "web01");
+    check_split("-L web01\n", "-L", "web01");
+    check_split("  \t-L\t\t web01   \t", "-L", "web01");
+    check_split("a  b   c", "a", "b", "c");
+    /* no expansion of any kind */
+    check_split("$HOME ~ * ?x [ab] `id` $(id) a;b a|b a&b a>b",
+                "$HOME", "~", "*", "?x", "[ab]", "`id`", "$(id)", "a;b",
+                "a|b", "a&b", "a>b");
+    /* bytes beyond ASCII pass through */
+    check_split("-S HTTP/b\xc3\xbc" "cher svc", "-S",
+                "HTTP/b\xc3\xbc" "cher", "svc");
+}
+
+static void batch_single_quotes(void **state)
+{
+    (void)state;
+    check_split("'a b' c", "a b", "c");
+    check_split("x 'a  \t b'", "x", "a  \t b");
+    /* nothing escapes inside single quotes */
+    check_split("'a\\b'", "a\\b");
+    check_split("'a\\'", "a\\");
+    check_split("'a\"b'", "a\"b");
+    check_split("'$x `y` \\\\'", "$x `y` \\\\");
+    check_split("'#not a comment'", "#not a comment");
+    check_split("'-S' 'HTTP/web 01' 'svc'", "-S", "HTTP/web 01", "svc");
+}
+
+static void batch_double_quotes(void **state)
+{
+    (void)state;
+    check_split("\"a b\" c", "a b", "c");
+    check_split("\"a\\\"b\"", "a\"b");
+    check_split("\"a\\\\b\"", "a\\b");
+    check_split("\"\\$HOME\"", "$HOME");
+    check_split("\"\\`id\\`\"", "`id`");
+    /* a backslash before any other character stays */
+    check_split("\"a\\nb\"", "a\\nb");
+    check_split("\"C:\\Users\\x\"", "C:\\Users\\x");
+    check_split("\"\\'\"", "\\'");
+    check_split("\"\\ \"", "\\ ");
+    check_split("\"\\#\"", "\\#");
+    /* "\\" then the closing quote */
+    check_split("\"a\\\\\" b", "a\\", "b");
+    /* single quotes and '#' are ordinary inside double quotes */
+    check_split("\"it's\"", "it's");
+    check_split("\"#x\" y", "#x", "y");
+    check_split("\"$x\"", "$x");
+}
+
+static void batch_backslash(void **state)
+{
+    (void)state;
+    check_split("a\\ b c", "a b", "c");
+    check_split("\\#x", "#x");
+    check_split("a \\#x y", "a", "#x", "y");
+    check_split("\\\\", "\\");
+    check_split("\\'x\\'", "'x'");
+    check_split("\\\"x", "\"x");
+    check_split("\\n", "n");
+    check_split("a\\\tb", "a\tb");
+    check_split("\\ ", " ");
+}
+
+static void batch_joined_parts(void **state)
+{
+    (void)state;
+    check_split("a'b'\"c\"", "abc");
+    check_split("'a'\"b\"c d", "abc", "d");
+    check_split("HTTP/'web 01'\":8080\" svc", "HTTP/web 01:8080", "svc");
+    check_split("x\\ 'y z'\"!\"", "x y z!");
+}
+
+static void batch_empty_words(void **state)
+{
+    (void)state;
+    check_split("''", "");
+    check_split("\"\"", "");
+    check_split("'' x", "", "x");
+    check_split("a ''", "a", "");
+    check_split("a '' \"\" b", "a", "", "", "b");
+    check_split("''\"\"", "");
+    /* an empty quoted part starts a word: '#' after it is no comment */
+    check_split("''#x", "#x");
+}
+
+static void batch_comments(void **state)
+{
+    (void)state;
+    check_split("a#b", "a#b");
+    check_split("a#b c", "a#b", "c");
+    check_split("a #b c", "a");
+    check_split("a\t#b", "a");
+    check_split("-L web01 # list 'it", "-L", "web01");
+    check_split("-L web01 #\"", "-L", "web01");
+    check_split("x# y", "x#", "y");
+    check_split_empty("#");
+    check_split_empty("# a comment");
+    check_split_empty("   # indented 'comment\n");
+    check_split_empty("\t#\\");
+}
+
+static void batch_blank(void **state)
+{
+    (void)state;
+    check_split_empty("");
+    check_split_empty(" ");
+    check_split_empty(" \t  \t");
+    check_split_empty("\n");
+    check_split_empty("\r\n");
+    check_split_empty("  \r\n");
+}
+
+static void batch_crlf(void **state)
+{
+    (void)state;
+    check_split("-L web01\r\n", "-L", "web01");
+    check_split("-S 'HTTP/a b' svc\r\n", "-S", "HTTP/a b", "svc");
+    check_split("-S \"HTTP/a\" svc\r\n", "-S", "HTTP/a", "svc");
+    check_split("a # c\r\n", "a");
+}
+
+static void batch_errors(void **state)
+{
+    (void)state;
+    check_split_err("'abc", "unterminated single quote");
+    check_split_err("a 'b c", "unterminated single quote");
+    check_split_err("'", "unterminated single quote");
+    check_split_err("x 'abc\n", "unterminated single quote");
+    check_split_err("'a\\'b'", "unterminated single quote");
+    check_split_err("\"abc", "unterminated double quote");
+    check_split_err("\"", "unterminated double quote");
+    check_split_err("\"a\\\"", "unterminated double quote");
+    check_split_err("a \"b c\n", "unterminated double quote");
+    check_split_err("\"abc\\", "unterminated double quote");
+    check_split_err("abc\\", "a backslash ends the line");
+    check_split_err("\\", "a backslash ends the line");
+    check_split_err("-L web01 \\", "a backslash ends the line");
+    /* the first problem wins */
+    check_split_err("'a' \"b", "unterminated double quote");
+}
+
+/* A line as getline() hands it over keeps its newline: a backslash just
+ * before it still ends the line (a shell would continue the command on
+ * the next line, which a batch line cannot do). */
+static void batch_backslash_newline(void **state)
+{
+    (void)state;
+    check_split_err("-L web01 \\\n", "a backslash ends the line");
+    check_split_err("-L web01\\\n", "a backslash ends the line");
+    check_split_err("-L web01 \\\r\n", "a backslash ends the line");
+}
+
+static void batch_free_null(void **state)
+{
+    (void)state;
+    batch_free_words(NULL, 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* srv_order                                                           */
+
+#define RND_MAX_CALLS 64
+
+static struct {
+    unsigned long first; /* value returned by the first call */
+    unsigned long maxes[RND_MAX_CALLS];
+    size_t calls;
+    int mode; /* 0: always 0; 1: always max-1; 2: first, then 0 */
+} rnd_state;
+
+static unsigned long rnd_test(unsigned long max)
+{
+    size_t call = rnd_state.calls++;
+
+    if (max == 0)
+        fail_msg("rnd called with max 0: no value is in [0, 0)");
+    if (call < RND_MAX_CALLS)
+        rnd_state.maxes[call] = max;
+    switch (rnd_state.mode) {
+    case 1:
+        return max - 1;
+    case 2:
+        return call == 0 ? rnd_state.first : 0;
+    default:
+        return 0;
+    }
+}
+
+static void rnd_reset(int mode, unsigned long first)
+{
+    memset(&rnd_state, 0, sizeof(rnd_state));
+    rnd_state.mode = mode;
+    rnd_state.first = first;
+}
+
+#define SRV(h, prio, w) { (char *)(h), 389, (prio), (w) }
+
+static void check_hosts(const struct srv_target *t, size_t n,
+                        const char *const *want)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(t[i].host, want[i]) != 0) {
+            print_error("position %zu: %s, expected %s\n", i, t[i].host,
+                        want[i]);
+            for (size_t k = 0; k < n; k++)
+                print_error("  %s (priority %u, weight %u)\n", t[k].host,
+                            t[k].priority, t[k].weight);
+            fail();
+        }
+}
+
+static bool has_host(const struct srv_target *t, size_t from, size_t to,
+                     const char *host)
+{
+    for (size_t i = from; i < to; i++)
+        if (strcmp(t[i].host, host) == 0)
+            return true;
+    return false;
+}
+
+static void srv_empty_and_single(void **state)
+{
+    struct srv_target one[] = { SRV("dc1", 7, 3) };
+    struct srv_target none[] = { SRV("untouched", 1, 1) };
+
+    (void)state;
+    rnd_reset(0, 0);
+    srv_order(none, 0, rnd_test);
+    assert_string_equal(none[0].host, "untouched");
+    assert_int_equal(rnd_state.calls, 0);
+
+    rnd_reset(1, 0);
+    srv_order(one, 1, rnd_test);
+    assert_string_equal(one[0].host, "dc1");
+    assert_int_equal(one[0].priority, 7);
+    assert_int_equal(one[0].weight, 3);
+    assert_int_equal(one[0].port, 389);
+    assert_int_equal(rnd_state.calls, 0); /* nothing to choose */
+}
+
+/* rnd always 0 picks the first entry with a nonzero weight each time. */
+static void srv_rnd_zero(void **state)
+{
+    struct srv_target t[] = { SRV("a", 0, 10), SRV("b", 0, 20),
+                              SRV("c", 0, 30) };
+    struct srv_target z[] = { SRV("z", 0, 0), SRV("a", 0, 10),
+                              SRV("b", 0, 20) };
+    static const char *const want_t[] = { "a", "b", "c" };
+    static const char *const want_z[] = { "a", "b", "z" };
+
+    (void)state;
+    rnd_reset(0, 0);
+    srv_order(t, 3, rnd_test);
+    check_hosts(t, 3, want_t);
+    /* each draw among the weights still to be placed */
+    assert_true(rnd_state.calls >= 2);
+    assert_int_equal(rnd_state.maxes[0], 60);
+    assert_int_equal(rnd_state.maxes[1], 50);
+
+    rnd_reset(0, 0);
+    srv_order(z, 3, rnd_test);
+    check_hosts(z, 3, want_z);
+    assert_int_equal(rnd_state.maxes[0], 30);
+    assert_int_equal(rnd_state.maxes[1], 20);
+}
+
+/* rnd always max-1 picks the last entry with a nonzero weight. */
+static void srv_rnd_max(void **state)
+{
+    struct srv_target two[] = { SRV("a", 0, 10), SRV("b", 0, 20) };
+    struct srv_target three[] = { SRV("a", 0, 10), SRV("b", 0, 20),
+                                  SRV("c", 0, 30) };
+    struct srv_target zlast[] = { SRV("a", 0, 5), SRV("b", 0, 5),
+                                  SRV("z", 0, 0) };
+    static const char *const want_two[] = { "b", "a" };
+
+    (void)state;
+    rnd_reset(1, 0);
+    srv_order(two, 2, rnd_test);
+    check_hosts(two, 2, want_two);
+    assert_int_equal(rnd_state.maxes[0], 30);
+
+    rnd_reset(1, 0);
+    srv_order(three, 3, rnd_test);
+    assert_string_equal(three[0].host, "c");
+    assert_true(has_host(three, 1, 3, "a"));
+    assert_true(has_host(three, 1, 3, "b"));
+    assert_int_equal(rnd_state.maxes[0], 60);
+    assert_int_equal(rnd_state.maxes[1], 30);
+
+    /* a zero weight is never drawn while a nonzero one remains */
+    rnd_reset(1, 0);
+    srv_order(zlast, 3, rnd_test);
+    assert_string_equal(zlast[0].host, "b");
+    assert_string_equal(zlast[1].host, "a");
+    assert_string_equal(zlast[2].host, "z");
+}
+
+/* Over every value rnd can return, each target comes first exactly as
+ * often as its weight: the draw is proportional to weight. */
+static void srv_weighted_exhaustive(void **state)
+{
+    static const unsigned weights[] = { 10, 0, 20, 30, 0, 1 };
+    static const char *const names[] = { "w10", "w0a", "w20", "w30", "w0b",
+                                         "w1" };
+    enum { N = sizeof(weights) / sizeof(*weights) };
+    unsigned total = 0, firsts[N] = { 0 };
+
+    (void)state;
+    for (size_t i = 0; i < N; i++)
+        total += weights[i];
+    assert_int_equal(total, 61);
+    for (unsigned long r = 0; r < total; r++) {
+        struct srv_target t[N];
+
+        for (size_t i = 0; i < N; i++) {
+            t[i].host = (char *)names[i];
+            t[i].port = 389;
+            t[i].priority = 5;
+            t[i].weight = weights[i];
+        }
+        rnd_reset(2, r);
+        srv_order(t, N, rnd_test);
+        assert_int_equal(rnd_state.maxes[0], total);
+        for (size_t i = 0; i < N; i++)
+            if (strcmp(t[0].host, names[i]) == 0)
+                firsts[i]++;
+        /* the zero weights last, after every nonzero one */
+        assert_int_equal(t[N - 1].weight, 0);
+        assert_int_equal(t[N - 2].weight, 0);
+        for (size_t i = 0; i < N - 2; i++)
+            assert_true(t[i].weight > 0);
+        /* a permutation: every target still there */
+        for (size_t i = 0; i < N; i++)
+            assert_true(has_host(t, 0, N, names[i]));
+    }
+    for (size_t i = 0; i < N; i++) {
+        if (firsts[i] != weights[i])
+            fail_msg("%s came first %u times in %u draws, expected %u",
+                     names[i], firsts[i], total, weights[i]);
+    }
+}
+
+static void srv_zero_weights(void **state)
+{
+    struct srv_target all0[] = { SRV("z1", 0, 0), SRV("z2", 0, 0),
+                                 SRV("z3", 0, 0) };
+    struct srv_target mixed[] = { SRV("z1", 0, 0), SRV("z2", 0, 0),
+                                  SRV("a", 0, 5) };
+
+    (void)state;
+    /* all zero: no draw possible (rnd_test fails on max 0), all kept */
+    rnd_reset(0, 0);
+    srv_order(all0, 3, rnd_test);
+    assert_true(has_host(all0, 0, 3, "z1"));
+    assert_true(has_host(all0, 0, 3, "z2"));
+    assert_true(has_host(all0, 0, 3, "z3"));
+
+    rnd_reset(0, 0);
+    srv_order(mixed, 3, rnd_test);
+    assert_string_equal(mixed[0].host, "a");
+    assert_true(has_host(mixed, 1, 3, "z1"));
+    assert_true(has_host(mixed, 1, 3, "z2"));
+    for (size_t i = 0; i < rnd_state.calls && i < RND_MAX_CALLS; i++)
+        assert_true(rnd_state.maxes[i] > 0);
+}
+
+static void srv_priorities(void **state)
+{
+    struct srv_target t[] = {
+        SRV("p10a", 10, 0), SRV("p0a", 0, 50), SRV("p5", 5, 100),
+        SRV("p0b", 0, 50),  SRV("p10b", 10, 1), SRV("p65535", 65535, 9),
+        SRV("p1", 1, 0),
+    };
+    enum { N = sizeof(t) / sizeof(*t) };
+    static const unsigned want_prio[N] = { 0, 0, 1, 5, 10, 10, 65535 };
+
+    (void)state;
+    for (int mode = 0; mode <= 1; mode++) {
+        struct srv_target c[N];
+
+        memcpy(c, t, sizeof(t));
+        rnd_reset(mode, 0);
+        srv_order(c, N, rnd_test);
+        for (size_t i = 0; i < N; i++)
+            assert_int_equal(c[i].priority, want_prio[i]);
+        assert_true(has_host(c, 0, 2, "p0a"));
+        assert_true(has_host(c, 0, 2, "p0b"));
+        assert_string_equal(c[2].host, "p1");
+        assert_string_equal(c[3].host, "p5");
+        /* within priority 10 the weighted one first, the 0 last */
+        assert_string_equal(c[4].host, "p10b");
+        assert_string_equal(c[5].host, "p10a");
+        assert_string_equal(c[6].host, "p65535");
+        /* ports and weights travel with their hosts */
+        for (size_t i = 0; i < N; i++) {
+            assert_int_equal(c[i].port, 389);
+            for (size_t k = 0; k < N; k++)
+                if (strcmp(c[i].host, t[k].host) == 0)
+                    assert_int_equal(c[i].weight, t[k].weight);
+        }
+        /* a draw is only ever among one priority's targets: 100 or 50
+         * in priority 0, 1 in priority 10 (1 and 5 are alone) */
+        for (size_t i = 0; i < rnd_state.calls && i < RND_MAX_CALLS; i++)
+            assert_true(rnd_state.maxes[i] == 100
+                        || rnd_state.maxes[i] == 50
+                        || rnd_state.maxes[i] == 1);
+    }
+    /* within priority 0, rnd 0 takes the first listed, max-1 the last
+     * (sorting by priority keeps the order of equal priorities: glibc's
+     * qsort is a merge sort for arrays this small) */
+    {
+        struct srv_target c[N];
+
+        memcpy(c, t, sizeof(t));
+        rnd_reset(0, 0);
+        srv_order(c, N, rnd_test);
+        assert_string_equal(c[0].host, "p0a");
+        assert_string_equal(c[1].host, "p0b");
+        memcpy(c, t, sizeof(t));
+        rnd_reset(1, 0);
+        srv_order(c, N, rnd_test);
+        assert_string_equal(c[0].host, "p0b");
+        assert_string_equal(c[1].host, "p0a");
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* dn_to_dns                                                           */
+
+static void check_dns(const char *dn, const char *want)
+{
+    char *got = dn_to_dns(dn);
+    bool same = want == NULL ? got == NULL
+                             : got != NULL && strcmp(got, want) == 0;
+
+    if (!same)
+        print_error("dn_to_dns(\"%s\") = %s%s%s, expected %s%s%s\n", dn,
+                    got ? "\"" : "", got ? got : "NULL", got ? "\"" : "",
+                    want ? "\"" : "", want ? want : "NULL",
+                    want ? "\"" : "");
+    free(got);
+    if (!same)
+        fail();
+}
+
+static void dns_from_dn(void **state)
+{
+    (void)state;
+    check_dns("DC=spn,DC=test", "spn.test");
+    check_dns("DC=test", "test");
+    check_dns("dc=A,DC=b", "A.b");
+    check_dns("Dc=corp,dC=Example,DC=COM", "corp.Example.COM");
+    check_dns("CN=WEB01,OU=Servers,DC=spn,DC=test", "spn.test");
+    check_dns("CN=Partitions,CN=Configuration,DC=spn,DC=test", "spn.test");
+    check_dns("DC=child,DC=spn,DC=test", "child.spn.test");
+    check_dns("DC=spn, DC=test", "spn.test");
+    /* an attribute that merely starts with DC is not DC */
+    check_dns("DCX=a,DC=spn,DC=test", "spn.test");
+    check_dns("D=a,DC=test", "test");
+}
+
+static void dns_from_dn_escaped(void **state)
+{
+    (void)state;
+    check_dns("DC=ex\\41mple,DC=com", "exAmple.com");
+    check_dns("DC=b\\C3\\BCcher,DC=de", "b\xc3\xbc" "cher.de");
+    check_dns("DC=b\xc3\xbc" "cher,DC=de", "b\xc3\xbc" "cher.de");
+    check_dns("CN=a\\,b,DC=spn,DC=test", "spn.test");
+    check_dns("CN=x\\2C DC\\3Devil,DC=spn,DC=test", "spn.test");
+}
+
+static void dns_from_dn_none(void **state)
+{
+    (void)state;
+    check_dns("", NULL);
+    check_dns("CN=Users", NULL);
+    check_dns("CN=WEB01,OU=Servers,O=Example", NULL);
+    check_dns("not a dn", NULL);
+    check_dns("DC=spn,,DC=test", NULL);
+    check_dns("=x,DC=test", NULL);
+    check_dns("DC=spn,DC=test,", NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* filter_any, spn_host_aliases, spn_alias_forms                       */
+
+static void check_any(const char *attr, const char *const *values, size_t n,
+                      const char *want)
+{
+    char *f = filter_any(attr, V(values), n);
+
+    assert_non_null(f);
+    assert_string_equal(f, want);
+    free(f);
+}
+
+static void filter_any_forms(void **state)
+{
+    static const char *const one[] = { "HTTP/web01" };
+    static const char *const star[] = { "HTTP/*" };
+    static const char *const three[] = { "HTTP/a", "http/b", "HOST/c" };
+    static const char *const nasty[] = { "a*b", "(x)", "\\", "\xc3\xbc" };
+    char *eq;
+
+    (void)state;
+    assert_null(filter_any("servicePrincipalName", V(one), 0));
+    assert_null(filter_any("servicePrincipalName", NULL, 0));
+
+    check_any("servicePrincipalName", one, 1,
+              "(servicePrincipalName=HTTP/web01)");
+    /* one value: exactly filter_equals without wildcards */
+    eq = filter_equals("servicePrincipalName", "HTTP/*", false);
+    assert_non_null(eq);
+    check_any("servicePrincipalName", star, 1, eq);
+    free(eq);
+    check_any("servicePrincipalName", star, 1,
+              "(servicePrincipalName=HTTP/\\2A)");
+
+    check_any("servicePrincipalName", three, 3,
+              "(|(servicePrincipalName=HTTP/a)(servicePrincipalName=http/b)"
+              "(servicePrincipalName=HOST/c))");
+    check_any("servicePrincipalName", three, 2,
+              "(|(servicePrincipalName=HTTP/a)(servicePrincipalName=http/b))");
+    check_any("cn", nasty, 4,
+              "(|(cn=a\\2Ab)(cn=\\28x\\29)(cn=\\5C)(cn=\\C3\\BC))");
+}
+
+static void host_aliases_parse(void **state)
+{
+    static const char *const m1[] = { "host=alerter,http , cifs" };
+    static const char *const m2[] = { "http=foo", "HOST=a,,b, ,c,",
+                                      "x=host", "Host=d" };
+    static const char *const m3[] = { "hostx=a", "hos=b", "host", "=host",
+                                      " host=c", "http=host=d" };
+    static const char *const m4[] = { "host=", "host=,", "host= , ," };
+    static const char *const m5[] = { "host=  spaced out  ,x" };
+    size_t n = 99;
+    char **a;
+
+    (void)state;
+    a = spn_host_aliases(V(m1), 1, &n);
+    assert_int_equal(n, 3);
+    assert_non_null(a);
+    assert_string_equal(a[0], "alerter");
+    assert_string_equal(a[1], "http");
+    assert_string_equal(a[2], "cifs");
+    spn_strv_free(a, n);
+
+    n = 99;
+    a = spn_host_aliases(V(m2), 4, &n);
+    assert_int_equal(n, 4);
+    assert_non_null(a);
+    assert_string_equal(a[0], "a");
+    assert_string_equal(a[1], "b");
+    assert_string_equal(a[2], "c");
+    assert_string_equal(a[3], "d");
+    spn_strv_free(a, n);
+
+    n = 99;
+    a = spn_host_aliases(V(m3), 6, &n);
+    assert_int_equal(n, 0);
+    spn_strv_free(a, n);
+
+    n = 99;
+    a = spn_host_aliases(V(m4), 3, &n);
+    assert_int_equal(n, 0);
+    spn_strv_free(a, n);
+
+    n = 99;
+    a = spn_host_aliases(V(m5), 1, &n);
+    assert_int_equal(n, 2);
+    assert_string_equal(a[0], "spaced out");
+    assert_string_equal(a[1], "x");
+    spn_strv_free(a, n);
+
+    n = 99;
+    a = spn_host_aliases(NULL, 0, &n);
+    assert_int_equal(n, 0);
+    assert_null(a);
+}
+
+static void host_aliases_default(void **state)
+{
+    const char *dflt = SPN_DEFAULT_HOST_MAPPING;
+    size_t n = 0;
+    char **a = spn_host_aliases((char *const *)&dflt, 1, &n);
+    bool http = false, cifs = false, dns = false, www = false;
+
+    (void)state;
+    assert_int_equal(strncmp(dflt, "host=", 5), 0);
+    assert_int_equal(n, 53);
+    assert_non_null(a);
+    assert_string_equal(a[0], "alerter");
+    assert_string_equal(a[n - 1], "msdtc");
+    for (size_t i = 0; i < n; i++) {
+        assert_true(strlen(a[i]) > 0);
+        assert_null(strpbrk(a[i], " ,=/"));
+        assert_false(strcasecmp(a[i], "host") == 0);
+        for (size_t k = 0; k < i; k++)
+            assert_false(strcmp(a[i], a[k]) == 0);
+        http = http || strcmp(a[i], "http") == 0;
+        cifs = cifs || strcmp(a[i], "cifs") == 0;
+        dns = dns || strcmp(a[i], "dns") == 0;
+        www = www || strcmp(a[i], "www") == 0;
+    }
+    assert_true(http);
+    assert_true(cifs);
+    assert_true(dns);
+    assert_true(www);
+    spn_strv_free(a, n);
+}
+
+static void alias_forms(void **state)
+{
+    static const char *const al[] = { "http", "cifs", "dns" };
+    size_t n = 99;
+    char **f;
+
+    (void)state;
+    f = spn_alias_forms("HOST/x", V(al), 3, &n);
+    assert_int_equal(n, 3);
+    assert_non_null(f);
+    assert_string_equal(f[0], "http/x");
+    assert_string_equal(f[1], "cifs/x");
+    assert_string_equal(f[2], "dns/x");
+    spn_strv_free(f, n);
+
+    n = 99;
+    f = spn_alias_forms("host/x:1/y", V(al), 2, &n);
+    assert_int_equal(n, 2);
+    assert_string_equal(f[0], "http/x:1/y");
+    assert_string_equal(f[1], "cifs/x:1/y");
+    spn_strv_free(f, n);
+
+    n = 99;
+    f = spn_alias_forms("hOsT/web01.spn.test", V(al), 1, &n);
+    assert_int_equal(n, 1);
+    assert_string_equal(f[0], "http/web01.spn.test");
+    spn_strv_free(f, n);
+
+    /* not the HOST class */
+    static const char *const not_host[] = { "HTTP/x", "HOSTS/x", "HOST",
+                                            "HOS/x", "xHOST/x", "",
+                                            "RestrictedKrbHost/x" };
+    for (size_t i = 0; i < sizeof(not_host) / sizeof(*not_host); i++) {
+        n = 99;
+        f = spn_alias_forms(not_host[i], V(al), 3, &n);
+        if (f != NULL || n != 0)
+            fail_msg("spn_alias_forms(\"%s\"): %zu forms, expected none",
+                     not_host[i], n);
+    }
+
+    /* no aliases: nothing */
+    n = 99;
+    f = spn_alias_forms("HOST/x", NULL, 0, &n);
+    assert_int_equal(n, 0);
+    spn_strv_free(f, n);
+
+    spn_strv_free(NULL, 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* args_parse: scripting, discovery and credential options              */
+
+static void args_new_defaults(void **state)
+{
+    struct options o;
+
+    (void)state;
+    parse_ok(&o, "web01");
+    assert_false(o.json);
+    assert_false(o.dry_run);
+    assert_null(o.batch);
+    assert_false(o.stop_on_error);
+    assert_false(o.req.idempotent);
+    assert_null(o.domain);
+    assert_false(o.starttls);
+    assert_null(o.cacert);
+    assert_int_equal(o.min_ssf, DEFAULT_MIN_SSF);
+    assert_int_equal(o.min_ssf, 56);
+    assert_false(o.simple);
+    assert_null(o.bind_dn);
+    assert_null(o.keytab);
+    assert_null(o.principal);
+    assert_null(o.password_file);
+}
+
+static void args_json_dry_run(void **state)
+{
+    struct options o;
+
+    (void)state;
+    parse_ok(&o, "--json", "-L", "web01");
+    assert_true(o.json);
+    assert_false(o.dry_run);
+    assert_int_equal(o.req.verb, VERB_LIST);
+    assert_string_equal(o.req.account, "web01");
+
+    parse_ok(&o, "-n", "-S", "HTTP/web01", "svc");
+    assert_true(o.dry_run);
+    assert_false(o.json);
+    assert_int_equal(o.req.verb, VERB_ADD_CHECK);
+    parse_ok(&o, "-S", "HTTP/web01", "svc", "--dry-run", "--json");
+    assert_true(o.dry_run);
+    assert_true(o.json);
+    assert_string_equal(o.req.spn, "HTTP/web01");
+    assert_string_equal(o.req.account, "svc");
+
+    /* -N is not -n: Unix options are case-sensitive */
+    parse_err(&o, "unknown option '-N'", "-N", "web01");
+    parse_err(&o, "--json takes no value", "--json=1", "web01");
+    parse_err(&o, "--dry-run takes no value", "--dry-run=yes", "web01");
+    parse_err(&o, "unknown option '--JSON'", "--JSON", "web01");
+}
+
+static void args_idempotent(void **state)
+{
+    struct options o;
+
+    (void)state;
+    parse_ok(&o, "--idempotent", "-S", "HTTP/web01", "svc");
+    assert_true(o.req.idempotent);
+    assert_int_equal(o.req.verb, VERB_ADD_CHECK);
+    parse_ok(&o, "-D", "HTTP/web01", "svc", "--idempotent");
+    assert_true(o.req.idempotent);
+    parse_ok(&o, "-D", "HTTP/web01", "svc");
+    assert_false(o.req.idempotent);
+    parse_err(&o, "--idempotent takes no value", "--idempotent=1", "-S",
+              "HTTP/web01", "svc");
+}
+
+static void args_batch(void **state)
+{
+    struct options o;
+
+    (void)state;
+    parse_ok(&o, "--batch", "jobs.txt");
+    assert_string_equal(o.batch, "jobs.txt");
+    assert_int_equal(o.req.verb, VERB_NONE);
+    assert_null(o.req.account);
+    assert_false(o.empty);
+    assert_false(o.stop_on_error);
+
+    parse_ok(&o, "--batch=-");
+    assert_string_equal(o.batch, "-");
+    parse_ok(&o, "--batch", "-");
+    assert_string_equal(o.batch, "-");
+
+    parse_ok(&o, "--stop-on-error", "--batch", "f", "--idempotent", "--json",
+             "-n");
+    assert_string_equal(o.batch, "f");
+    assert_true(o.stop_on_error);
+    assert_true(o.req.idempotent);
+    assert_true(o.json);
+    assert_true(o.dry_run);
+
+    parse_ok(&o, "--stop-on-error", "web01");
+    assert_true(o.stop_on_error);
+
+    parse_err(&o,
+              "--batch takes its commands from the file, not from the "
+              "command line",
+              "--batch", "f", "-L");
+    parse_err(&o,
+              "--batch takes its commands from the file, not from the "
+              "command line",
+              "--batch", "f", "web01");
+    parse_err(&o,
+              "--batch takes its commands from the file, not from the "
+              "command line",
+              "-S", "HTTP/web01", "svc", "--batch=f");
+    parse_err(&o,
+              "--batch takes its commands from the file, not from the "
+              "command line",
+              "-X", "--batch", "f");
+    parse_err(&o,
+              "--batch takes its commands from the file, not from the "
+              "command line",
+              "--batch", "f", "--", "x");
+    parse_err(&o, "--batch needs a file name (- for standard input)",
+              "--batch", "");
+    parse_err(&o, "--batch needs a file name (- for standard input)",
+              "--batch=");
+    parse_err(&o, "--batch needs a value", "--batch");
+    parse_err(&o, "--stop-on-error takes no value", "--stop-on-error=1",
+              "--batch", "f");
+}
+
+static void args_domain_tls(void **state)
+{
+    struct options o;
+
+    (void)state;
+    parse_ok(&o, "--domain", "spn.test", "-L", "web01");
+    assert_string_equal(o.domain, "spn.test");
+    assert_null(o.uri);
+    parse_ok(&o, "--domain=child.spn.test", "web01");
+    assert_string_equal(o.domain, "child.spn.test");
+    parse_err(&o, "--domain needs a non-empty value", "--domain=", "web01");
+    parse_err(&o, "--domain needs a non-empty value", "--domain", "",
+              "web01");
+    parse_err(&o, "--domain needs a value", "web01", "--domain");
+
+    parse_ok(&o, "-Z", "web01");
+    assert_true(o.starttls);
+    parse_ok(&o, "--starttls", "web01");
+    assert_true(o.starttls);
+    parse_err(&o, "--starttls takes no value", "--starttls=1", "web01");
+    /* -z is not -Z */
+    parse_err(&o, "unknown option '-z'", "-z", "web01");
+
+    parse_ok(&o, "--cacert", "/etc/ssl/dc.pem", "-Z", "web01");
+    assert_string_equal(o.cacert, "/etc/ssl/dc.pem");
+    assert_true(o.starttls);
+    parse_ok(&o, "--cacert=ca.pem", "web01");
+    assert_string_equal(o.cacert, "ca.pem");
+    parse_err(&o, "--cacert needs a non-empty value", "--cacert=", "web01");
+    parse_err(&o, "--cacert needs a value", "web01", "--cacert");
+}
+
+static void args_min_ssf(void **state)
+{
+    struct options o;
+
+    (void)state;
+    parse_ok(&o, "--min-ssf", "0", "web01");
+    assert_int_equal(o.min_ssf, 0);
+    parse_ok(&o, "--min-ssf=256", "web01");
+    assert_int_equal(o.min_ssf, 256);
+    parse_ok(&o, "--min-ssf", "128", "web01");
+    assert_int_equal(o.min_ssf, 128);
+
+    parse_err(&o, "--min-ssf takes a whole number from 0 to 256, not '257'",
+              "--min-ssf", "257", "web01");
+    parse_err(&o, "--min-ssf takes a whole number from 0 to 256, not '-1'",
+              "--min-ssf", "-1", "web01");
+    parse_err(&o, "--min-ssf takes a whole number from 0 to 256, not 'x'",
+              "--min-ssf=x", "web01");
+    parse_err(&o, "--min-ssf takes a whole number from 0 to 256, not ''",
+              "--min-ssf=", "web01");
+    parse_err(&o, "--min-ssf takes a whole number from 0 to 256, not '56k'",
+              "--min-ssf", "56k", "web01");
+    parse_err(&o, "--min-ssf takes a whole number from 0 to 256, not ' 56'",
+              "--min-ssf", " 56", "web01");
+    parse_err(&o, "--min-ssf takes a whole number from 0 to 256, not '+56'",
+              "--min-ssf", "+56", "web01");
+    parse_err(&o, "--min-ssf takes a whole number from 0 to 256, not '0x10'",
+              "--min-ssf", "0x10", "web01");
+    parse_err(&o,
+              "--min-ssf takes a whole number from 0 to 256, not "
+              "'4294967352'",
+              "--min-ssf", "4294967352", "web01");
+    parse_err(&o, "--min-ssf needs a value", "web01", "--min-ssf");
+}
+
+static void args_credentials(void **state)
+{
+    struct options o;
+
+    (void)state;
+    parse_ok(&o, "--simple", "--bind-dn", "CN=admin,CN=Users,DC=spn,DC=test",
+             "web01");
+    assert_true(o.simple);
+    assert_string_equal(o.bind_dn, "CN=admin,CN=Users,DC=spn,DC=test");
+    parse_ok(&o, "--simple", "--bind-dn=CN=a,DC=x", "--password-file", "pw",
+             "web01");
+    assert_string_equal(o.bind_dn, "CN=a,DC=x");
+    assert_string_equal(o.password_file, "pw");
+
+    parse_ok(&o, "--keytab", "/etc/krb5.keytab", "web01");
+    assert_string_equal(o.keytab, "/etc/krb5.keytab");
+    assert_null(o.principal);
+    parse_ok(&o, "--keytab=k", "--principal", "svc@SPN.TEST", "web01");
+    assert_string_equal(o.keytab, "k");
+    assert_string_equal(o.principal, "svc@SPN.TEST");
+    parse_ok(&o, "--principal", "admin@SPN.TEST", "--password-file=-",
+             "web01");
+    assert_string_equal(o.principal, "admin@SPN.TEST");
+    assert_string_equal(o.password_file, "-");
+
+    parse_err(&o, "--simple needs --bind-dn DN", "--simple", "web01");
+    parse_err(&o, "--bind-dn goes with --simple", "--bind-dn", "CN=a,DC=x",
+              "web01");
+    parse_err(&o, "--simple cannot be combined with --keytab or --principal",
+              "--simple", "--bind-dn", "CN=a", "--keytab", "k", "web01");
+    parse_err(&o, "--simple cannot be combined with --keytab or --principal",
+              "--simple", "--bind-dn", "CN=a", "--principal", "p", "web01");
+    parse_err(&o, "--keytab and --password-file cannot be combined",
+              "--keytab", "k", "--principal", "p", "--password-file", "f",
+              "web01");
+    parse_err(&o, "--keytab and --password-file cannot be combined",
+              "--keytab", "k", "--password-file", "f", "web01");
+    parse_err(&o, "--password-file needs --principal (or --simple)",
+              "--password-file", "f", "web01");
+    /* credentials are checked before the request */
+    parse_err(&o, "--simple needs --bind-dn DN", "--simple");
+    parse_err(&o, "--simple takes no value", "--simple=1", "web01");
+    parse_err(&o, "--bind-dn needs a non-empty value", "--simple",
+              "--bind-dn=", "web01");
+    parse_err(&o, "--keytab needs a non-empty value", "--keytab", "",
+              "web01");
+    parse_err(&o, "--principal needs a value", "web01", "--principal");
+    parse_err(&o, "--password-file needs a non-empty value",
+              "--password-file=", "--principal", "p", "web01");
+}
+
+/* No password on the command line: it would show in ps and the history. */
+static void args_no_password_option(void **state)
+{
+    struct options o;
+
+    (void)state;
+    parse_err(&o, "unknown option '--password'", "--password", "secret",
+              "web01");
+    parse_err(&o, "unknown option '--pass'", "--pass", "web01");
+    parse_err(&o, "unknown option '--passwd'", "--passwd", "web01");
+    parse_err(&o, "unknown option '--password-fil'", "--password-fil", "f",
+              "web01");
+    parse_err(&o, "unknown option '-w'", "-w", "secret", "web01");
+}
+
+/* ------------------------------------------------------------------ */
+/* args_parse_line                                                     */
+
+/* Parses the NULL-terminated words of one batch line. */
+static char *parse_line(struct request *q, ...)
+{
+    static char *argv[MAXARGS + 1];
+    va_list ap;
+    int argc = 0;
+    const char *a;
+
+    va_start(ap, q);
+    while ((a = va_arg(ap, const char *)) != NULL) {
+        assert_true(argc < MAXARGS);
+        argv[argc++] = (char *)a;
+    }
+    va_end(ap);
+    argv[argc] = NULL;
+    return args_parse_line(argc, argv, q);
+}
+
+#define line_ok(q, ...)                                                   \
+    do {                                                                  \
+        char *err_ = parse_line((q), __VA_ARGS__, (const char *)NULL);    \
+        if (err_ != NULL) {                                               \
+            print_error("unexpected error: %s\n", err_);                 \
+            free(err_);                                                   \
+            fail();                                                       \
+        }                                                                 \
+    } while (0)
+
+#define line_err(q, want, ...)                                            \
+    do {                                                                  \
+        char *err_ = parse_line((q), __VA_ARGS__, (const char *)NULL);    \
+        if (err_ == NULL)                                                 \
+            fail_msg("accepted, expected \"%s\"", (want));               \
+        if (strcmp(err_, (want)) != 0) {                                  \
+            print_error("got      \"%s\"\nexpected \"%s\"\n", err_,      \
+                        (want));                                          \
+            free(err_);                                                   \
+            fail();                                                       \
+        }                                                                 \
+        free(err_);                                                       \
+    } while (0)
+
+#define NOT_IN_LINE(opt)                                                  \
+    "option '" opt "' is not allowed in a batch line (give it on the "    \
+    "command line)"
+
+static void line_verbs(void **state)
+{
+    struct request q;
+
+    (void)state;
+    line_ok(&q, "-S", "HTTP/web01", "svc");
+    assert_int_equal(q.verb, VERB_ADD_CHECK);
+    assert_string_equal(q.spn, "HTTP/web01");
+    assert_string_equal(q.account, "svc");
+    assert_false(q.idempotent);
+    assert_false(q.forest);
+    assert_int_equal(q.kind, KIND_ANY);
+
+    line_ok(&q, "-a", "HTTP/web01", "svc");
+    assert_int_equal(q.verb, VERB_ADD);
+    line_ok(&q, "-D", "HTTP/web01", "svc", "--idempotent");
+    assert_int_equal(q.verb, VERB_DELETE);
+    assert_true(q.idempotent);
+    line_ok(&q, "-Q", "HTTP/*");
+    assert_int_equal(q.verb, VERB_QUERY);
+    assert_string_equal(q.spn, "HTTP/*");
+    assert_null(q.account);
+    line_ok(&q, "-r", "web01");
+    assert_int_equal(q.verb, VERB_RESET);
+    assert_string_equal(q.account, "web01");
+    line_ok(&q, "-X", "-P");
+    assert_int_equal(q.verb, VERB_SCAN);
+    assert_true(q.no_progress);
+    line_ok(&q, "web01");
+    assert_int_equal(q.verb, VERB_LIST);
+    assert_string_equal(q.account, "web01");
+    line_ok(&q, "-L", "web01");
+    assert_int_equal(q.verb, VERB_LIST);
+
+    line_ok(&q, "-F", "-Q", "HTTP/*");
+    assert_true(q.forest);
+    line_ok(&q, "-T", "child", "-T", "", "-S", "HTTP/x", "svc");
+    assert_int_equal(q.ndomains, 2);
+    assert_string_equal(q.domains[0], "child");
+    assert_string_equal(q.domains[1], "");
+    line_ok(&q, "-C", "-L", "web01");
+    assert_int_equal(q.kind, KIND_COMPUTER);
+    line_ok(&q, "-u", "-S", "HTTP/x", "svc");
+    assert_int_equal(q.kind, KIND_USER);
+    line_ok(&q, "-U", "-P", "-S", "HTTP/x", "svc", "--idempotent");
+    assert_int_equal(q.kind, KIND_USER);
+    assert_true(q.no_progress);
+    assert_true(q.idempotent);
+
+    /* "/?" is not help in a batch line: an account name */
+    line_ok(&q, "/?");
+    assert_int_equal(q.verb, VERB_LIST);
+    assert_string_equal(q.account, "/?");
+    line_ok(&q, "-L", "--", "-odd");
+    assert_string_equal(q.account, "-odd");
+}
+
+static void line_rejected(void **state)
+{
+    struct request q;
+
+    (void)state;
+    line_err(&q, NOT_IN_LINE("-H"), "-H", "ldap://dc1", "-L", "web01");
+    line_err(&q, NOT_IN_LINE("-v"), "-v", "-L", "web01");
+    line_err(&q, NOT_IN_LINE("-h"), "-h");
+    line_err(&q, NOT_IN_LINE("-n"), "-n", "-S", "HTTP/x", "svc");
+    line_err(&q, NOT_IN_LINE("-Z"), "-Z", "web01");
+    line_err(&q, NOT_IN_LINE("--json"), "--json", "-L", "web01");
+    line_err(&q, NOT_IN_LINE("--uri=ldap://x"), "--uri=ldap://x", "web01");
+    line_err(&q, NOT_IN_LINE("--timeout"), "--timeout", "5", "web01");
+    line_err(&q, NOT_IN_LINE("--dry-run"), "web01", "--dry-run");
+    line_err(&q, NOT_IN_LINE("--batch"), "--batch", "f");
+    line_err(&q, NOT_IN_LINE("--help"), "--help");
+    line_err(&q, NOT_IN_LINE("--version"), "--version");
+    line_err(&q, NOT_IN_LINE("--stop-on-error"), "--stop-on-error", "web01");
+    line_err(&q, NOT_IN_LINE("--simple"), "--simple", "web01");
+    line_err(&q, NOT_IN_LINE("--keytab"), "--keytab", "k", "web01");
+    line_err(&q, NOT_IN_LINE("--domain"), "--domain", "d", "web01");
+    line_err(&q, NOT_IN_LINE("--idempotent=1"), "--idempotent=1", "web01");
+    /* a control character is quoted */
+    line_err(&q, NOT_IN_LINE("--\\x1b"), "--\x1b", "web01");
+
+    /* the request's own checks still apply */
+    line_err(&q, "-S needs an SPN and an account", "-S", "HTTP/x");
+    line_err(&q, "-S and -X cannot be combined", "-S", "-X");
+    line_err(&q, "unexpected argument 'c'", "-L", "b", "c");
+    line_err(&q, "-F applies only to -S, -A, -Q and -X", "-F", "-L", "web01");
+    line_err(&q, "no account given", "-P");
+}
+
+static void line_empty(void **state)
+{
+    struct request q;
+    char *argv[] = { NULL };
+    char *err;
+
+    (void)state;
+    err = args_parse_line(0, argv, &q);
+    assert_non_null(err);
+    assert_string_equal(err, "no command");
+    free(err);
+}
+
+/* ------------------------------------------------------------------ */
+/* report                                                              */
+
+/* Runs report_finish(code) with stdout captured; returns what it wrote
+ * (malloc'd). */
+static char *finish_captured(int code, bool *ok)
+{
+    FILE *tmp = tmpfile();
+    int saved;
+    long len;
+    char *buf;
+
+    assert_non_null(tmp);
+    assert_int_equal(fflush(stdout), 0);
+    saved = dup(STDOUT_FILENO);
+    assert_true(saved >= 0);
+    assert_true(dup2(fileno(tmp), STDOUT_FILENO) >= 0);
+    /* nothing between the dup2s may fail (a failed assertion would leave
+     * stdout redirected) */
+    *ok = report_finish(code);
+    fflush(stdout);
+    dup2(saved, STDOUT_FILENO);
+    close(saved);
+
+    assert_int_equal(fseek(tmp, 0, SEEK_END), 0);
+    len = ftell(tmp);
+    assert_true(len >= 0);
+    rewind(tmp);
+    buf = malloc((size_t)len + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)len, tmp), (size_t)len);
+    buf[len] = '\0';
+    fclose(tmp);
+    return buf;
+}
+
+/* The same for report_op_ldif in text mode. */
+static char *ldif_captured(bool add, const char *dn, const char *spn)
+{
+    FILE *tmp = tmpfile();
+    int saved;
+    long len;
+    char *buf;
+
+    assert_non_null(tmp);
+    assert_int_equal(fflush(stdout), 0);
+    saved = dup(STDOUT_FILENO);
+    assert_true(saved >= 0);
+    assert_true(dup2(fileno(tmp), STDOUT_FILENO) >= 0);
+    report_op_ldif(add, dn, spn);
+    fflush(stdout);
+    dup2(saved, STDOUT_FILENO);
+    close(saved);
+
+    assert_int_equal(fseek(tmp, 0, SEEK_END), 0);
+    len = ftell(tmp);
+    assert_true(len >= 0);
+    rewind(tmp);
+    buf = malloc((size_t)len + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)len, tmp), (size_t)len);
+    buf[len] = '\0';
+    fclose(tmp);
+    return buf;
+}
+
+/* Finishes the JSON report and parses the document written. */
+static json_t *finish_json(int code)
+{
+    bool ok = false;
+    char *out = finish_captured(code, &ok);
+    json_error_t err;
+    json_t *doc;
+
+    assert_true(ok);
+    assert_true(strlen(out) > 2);
+    /* one document, then a newline */
+    assert_int_equal(out[strlen(out) - 1], '\n');
+    doc = json_loads(out, 0, &err);
+    if (doc == NULL)
+        print_error("not JSON (%s, line %d):\n%s\n", err.text, err.line, out);
+    free(out);
+    assert_non_null(doc);
+    assert_true(json_is_object(doc));
+    return doc;
+}
+
+static void assert_jstr(json_t *obj, const char *key, const char *want)
+{
+    json_t *v = json_object_get(obj, key);
+
+    if (v == NULL)
+        fail_msg("no \"%s\"", key);
+    if (!json_is_string(v))
+        fail_msg("\"%s\" is not a string", key);
+    assert_string_equal(json_string_value(v), want);
+}
+
+static void assert_jint(json_t *obj, const char *key, long long want)
+{
+    json_t *v = json_object_get(obj, key);
+
+    if (v == NULL)
+        fail_msg("no \"%s\"", key);
+    if (!json_is_integer(v))
+        fail_msg("\"%s\" is not an integer", key);
+    assert_int_equal(json_integer_value(v), want);
+}
+
+static json_t *jget(json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+
+    if (v == NULL)
+        fail_msg("no \"%s\"", key);
+    return v;
+}
+
+static void assert_jstrs(json_t *arr, const char *const *want, size_t n)
+{
+    assert_true(json_is_array(arr));
+    assert_int_equal(json_array_size(arr), n);
+    for (size_t i = 0; i < n; i++) {
+        json_t *v = json_array_get(arr, i);
+
+        assert_true(json_is_string(v));
+        assert_string_equal(json_string_value(v), want[i]);
+    }
+}
+
+static const char dn_svc[] = "CN=svc,CN=Users,DC=spn,DC=test";
+static const char dn_w1[] = "CN=WEB01,CN=Computers,DC=spn,DC=test";
+
+static void report_json_document(void **state)
+{
+    static const char *const spns1[] = { "HTTP/a", "HTTP/b" };
+    static const char *const spns2[] = { "HTTP/a" };
+    static const char *const dns1[] = { "CN=x,DC=spn,DC=test",
+                                        "CN=y,DC=spn,DC=test" };
+    static const int not_run[] = { 5, 7 };
+    json_t *doc, *ops, *op, *a, *h;
+
+    (void)state;
+    report_init(true, false);
+    assert_true(report_json());
+    assert_null(report_text());
+    report_dc("ldap://dc1.spn.test", "spn.test");
+
+    report_op_begin("-S", "HTTP/web01", "svc", 0);
+    report_op_dn(dn_svc);
+    report_op_status("added");
+    report_op_end();
+
+    report_op_begin("-Q", "HTTP/*", NULL, 3);
+    report_op_holder(dn_w1, V(spns1), 2);
+    report_op_holder(dn_svc, V(spns2), 1);
+    report_op_count("entries", 2);
+    report_op_status("ok");
+    report_op_end();
+
+    report_op_begin("-X", NULL, NULL, 0);
+    report_op_group("HTTP/a", dns1, 2);
+    report_op_group("HTTP/b", dns1, 1);
+    report_op_count("entries", 40);
+    report_op_status("conflict");
+    report_op_end();
+
+    /* no report_op_end: the next begin ends it */
+    report_op_begin("-D", "HTTP/x", "svc", 4);
+    report_op_ldif(false, dn_svc, "HTTP/x");
+    report_op_ldif(true, dn_svc, "HTTP/y");
+    report_op_error("boom");
+    report_op_spns(V(spns1), 2);
+
+    /* and report_finish ends the last one */
+    report_op_begin("-L", NULL, "web01", 5);
+    report_op_status("not-found");
+
+    report_batch(5, 3, 1, 2, not_run);
+    doc = finish_json(1);
+
+    assert_jstr(doc, "dc", "ldap://dc1.spn.test");
+    assert_jstr(doc, "domain", "spn.test");
+    assert_true(json_is_false(jget(doc, "dry_run")));
+    assert_jint(doc, "exit", 1);
+    assert_null(json_object_get(doc, "error"));
+
+    ops = jget(doc, "operations");
+    assert_true(json_is_array(ops));
+    assert_int_equal(json_array_size(ops), 5);
+
+    op = json_array_get(ops, 0);
+    assert_int_equal(json_object_size(op), 5);
+    assert_jstr(op, "verb", "-S");
+    assert_jstr(op, "spn", "HTTP/web01");
+    assert_jstr(op, "account", "svc");
+    assert_jstr(op, "dn", dn_svc);
+    assert_jstr(op, "status", "added");
+    assert_null(json_object_get(op, "line")); /* not a batch line */
+
+    op = json_array_get(ops, 1);
+    assert_jstr(op, "verb", "-Q");
+    assert_jint(op, "line", 3);
+    assert_jstr(op, "spn", "HTTP/*");
+    assert_null(json_object_get(op, "account"));
+    assert_jstr(op, "status", "ok");
+    assert_jint(op, "entries", 2);
+    a = jget(op, "holders");
+    assert_true(json_is_array(a));
+    assert_int_equal(json_array_size(a), 2);
+    h = json_array_get(a, 0);
+    assert_jstr(h, "dn", dn_w1);
+    assert_jstrs(jget(h, "spns"), spns1, 2);
+    h = json_array_get(a, 1);
+    assert_jstr(h, "dn", dn_svc);
+    assert_jstrs(jget(h, "spns"), spns2, 1);
+
+    op = json_array_get(ops, 2);
+    assert_int_equal(json_object_size(op), 4);
+    assert_jstr(op, "verb", "-X");
+    assert_null(json_object_get(op, "spn"));
+    assert_null(json_object_get(op, "account"));
+    assert_jstr(op, "status", "conflict");
+    assert_jint(op, "entries", 40);
+    a = jget(op, "groups");
+    assert_true(json_is_array(a));
+    assert_int_equal(json_array_size(a), 2);
+    assert_jstr(json_array_get(a, 0), "spn", "HTTP/a");
+    assert_jstrs(jget(json_array_get(a, 0), "dns"), dns1, 2);
+    assert_jstr(json_array_get(a, 1), "spn", "HTTP/b");
+    assert_jstrs(jget(json_array_get(a, 1), "dns"), dns1, 1);
+
+    op = json_array_get(ops, 3);
+    assert_jstr(op, "verb", "-D");
+    assert_jint(op, "line", 4);
+    assert_jstr(op, "error", "boom");
+    assert_jstrs(jget(op, "spns"), spns1, 2);
+    assert_jstr(op, "ldif",
+                "dn: CN=svc,CN=Users,DC=spn,DC=test\n"
+                "changetype: modify\n"
+                "delete: servicePrincipalName\n"
+                "servicePrincipalName: HTTP/x\n"
+                "-\n"
+                "\n"
+                "dn: CN=svc,CN=Users,DC=spn,DC=test\n"
+                "changetype: modify\n"
+                "add: servicePrincipalName\n"
+                "servicePrincipalName: HTTP/y\n"
+                "-\n"
+                "\n");
+
+    op = json_array_get(ops, 4);
+    assert_jstr(op, "verb", "-L");
+    assert_jint(op, "line", 5);
+    assert_jstr(op, "account", "web01");
+    assert_jstr(op, "status", "not-found");
+
+    a = jget(doc, "batch");
+    assert_jint(a, "lines", 5);
+    assert_jint(a, "done", 3);
+    assert_jint(a, "failed", 1);
+    a = jget(a, "not_run");
+    assert_true(json_is_array(a));
+    assert_int_equal(json_array_size(a), 2);
+    assert_int_equal(json_integer_value(json_array_get(a, 0)), 5);
+    assert_int_equal(json_integer_value(json_array_get(a, 1)), 7);
+    json_decref(doc);
+}
+
+/* -X's groups in the order reported, each with its DNs. */
+static void report_json_groups(void **state)
+{
+    static const char *const dns1[] = { "CN=x,DC=spn,DC=test",
+                                        "CN=y,DC=spn,DC=test" };
+    static const char *const dns2[] = { "CN=z,DC=spn,DC=test" };
+    json_t *doc, *op, *g;
+
+    (void)state;
+    report_init(true, false);
+    report_op_begin("-X", NULL, NULL, 0);
+    report_op_group("HTTP/a", dns1, 2);
+    report_op_group("HTTP/b", dns2, 1);
+    report_op_status("conflict");
+    report_op_end();
+    doc = finish_json(3);
+
+    op = json_array_get(jget(doc, "operations"), 0);
+    assert_non_null(op);
+    assert_jstr(op, "verb", "-X");
+    assert_jstr(op, "status", "conflict");
+    g = jget(op, "groups");
+    assert_true(json_is_array(g));
+    assert_int_equal(json_array_size(g), 2);
+    assert_jstr(json_array_get(g, 0), "spn", "HTTP/a");
+    assert_jstrs(jget(json_array_get(g, 0), "dns"), dns1, 2);
+    assert_jstr(json_array_get(g, 1), "spn", "HTTP/b");
+    assert_jstrs(jget(json_array_get(g, 1), "dns"), dns2, 1);
+    assert_jint(doc, "exit", 3);
+    json_decref(doc);
+}
+
+static void report_json_minimal(void **state)
+{
+    json_t *doc, *ops;
+
+    (void)state;
+    /* no DC, no operation, no batch: a document all the same */
+    report_init(true, true);
+    assert_null(report_text());
+    doc = finish_json(0);
+    assert_true(json_is_true(jget(doc, "dry_run")));
+    assert_jint(doc, "exit", 0);
+    ops = jget(doc, "operations");
+    assert_true(json_is_array(ops));
+    assert_int_equal(json_array_size(ops), 0);
+    assert_null(json_object_get(doc, "batch"));
+    assert_null(json_object_get(doc, "dc"));
+    json_decref(doc);
+
+    /* a failure outside any operation */
+    report_init(true, false);
+    report_error("cannot reach the DC");
+    doc = finish_json(2);
+    assert_jstr(doc, "error", "cannot reach the DC");
+    assert_int_equal(json_array_size(jget(doc, "operations")), 0);
+    assert_jint(doc, "exit", 2);
+    json_decref(doc);
+
+    /* what is reported before any operation began gets one of its own */
+    report_init(true, false);
+    report_op_status("invalid");
+    report_op_error("bad SPN");
+    doc = finish_json(1);
+    ops = jget(doc, "operations");
+    assert_int_equal(json_array_size(ops), 1);
+    assert_jstr(json_array_get(ops, 0), "verb", "none");
+    assert_jstr(json_array_get(ops, 0), "status", "invalid");
+    assert_jstr(json_array_get(ops, 0), "error", "bad SPN");
+    json_decref(doc);
+
+    /* an empty batch */
+    report_init(true, false);
+    report_batch(0, 0, 0, 0, NULL);
+    doc = finish_json(0);
+    ops = jget(doc, "batch");
+    assert_jint(ops, "lines", 0);
+    assert_jint(ops, "done", 0);
+    assert_jint(ops, "failed", 0);
+    assert_int_equal(json_array_size(jget(ops, "not_run")), 0);
+    json_decref(doc);
+}
+
+/* A value that is not UTF-8 stays visible ('?' for its bytes) and the
+ * document stays valid; UTF-8 passes through. */
+static void report_json_strings(void **state)
+{
+    json_t *doc, *op;
+
+    (void)state;
+    report_init(true, false);
+    report_op_begin("-L", NULL, "b\xc3\xbc" "cher", 0);
+    report_op_dn("CN=a\xff" "b,DC=spn,DC=test");
+    report_op_error("quote \" backslash \\ tab \t newline \n");
+    doc = finish_json(1);
+    op = json_array_get(jget(doc, "operations"), 0);
+    assert_non_null(op);
+    assert_jstr(op, "account", "b\xc3\xbc" "cher");
+    assert_jstr(op, "dn", "CN=a?b,DC=spn,DC=test");
+    assert_jstr(op, "error", "quote \" backslash \\ tab \t newline \n");
+    json_decref(doc);
+}
+
+static void report_text_mode(void **state)
+{
+    bool ok = false;
+    char *out;
+
+    (void)state;
+    report_init(false, false);
+    assert_false(report_json());
+    assert_ptr_equal(report_text(), stdout);
+    /* the JSON calls do nothing in text mode */
+    report_dc("ldap://dc1", "spn.test");
+    report_op_begin("-L", NULL, "web01", 0);
+    report_op_status("ok");
+    report_op_end();
+    report_batch(1, 1, 0, 0, NULL);
+    out = finish_captured(0, &ok);
+    assert_true(ok);
+    assert_string_equal(out, "");
+    free(out);
+
+    /* a dry run keeps stdout for the LDIF */
+    report_init(false, true);
+    assert_false(report_json());
+    assert_ptr_equal(report_text(), stderr);
+    out = finish_captured(0, &ok);
+    assert_true(ok);
+    assert_string_equal(out, "");
+    free(out);
+
+    report_init(true, true);
+    assert_true(report_json());
+    assert_null(report_text());
+    json_decref(finish_json(0));
+}
+
+static void report_text_ldif(void **state)
+{
+    char *out;
+
+    (void)state;
+    report_init(false, true);
+    out = ldif_captured(true, dn_svc, "HTTP/web01.spn.test");
+    assert_string_equal(out, "dn: CN=svc,CN=Users,DC=spn,DC=test\n"
+                             "changetype: modify\n"
+                             "add: servicePrincipalName\n"
+                             "servicePrincipalName: HTTP/web01.spn.test\n"
+                             "-\n"
+                             "\n");
+    free(out);
+
+    out = ldif_captured(false, dn_svc, "HTTP/web01");
+    assert_string_equal(out, "dn: CN=svc,CN=Users,DC=spn,DC=test\n"
+                             "changetype: modify\n"
+                             "delete: servicePrincipalName\n"
+                             "servicePrincipalName: HTTP/web01\n"
+                             "-\n"
+                             "\n");
+    free(out);
+
+    /* a DN or value beyond ASCII is base64 (RFC 2849) */
+    out = ldif_captured(true, "CN=b\xc3\xbc" "cher,DC=spn,DC=test",
+                        "HTTP/b\xc3\xbc" "cher.spn.test");
+    assert_string_equal(out,
+                        "dn:: Q049YsO8Y2hlcixEQz1zcG4sREM9dGVzdA==\n"
+                        "changetype: modify\n"
+                        "add: servicePrincipalName\n"
+                        "servicePrincipalName:: "
+                        "SFRUUC9iw7xjaGVyLnNwbi50ZXN0\n"
+                        "-\n"
+                        "\n");
+    free(out);
+    assert_int_equal(report_finish(0), true);
+}
+
+/* ------------------------------------------------------------------ */
 
 int main(void)
 {
@@ -1644,6 +3250,48 @@ int main(void)
         cmocka_unit_test(scan_group_order),
         cmocka_unit_test(scan_many),
         cmocka_unit_test(scan_many_holders),
+        cmocka_unit_test(batch_plain_words),
+        cmocka_unit_test(batch_single_quotes),
+        cmocka_unit_test(batch_double_quotes),
+        cmocka_unit_test(batch_backslash),
+        cmocka_unit_test(batch_joined_parts),
+        cmocka_unit_test(batch_empty_words),
+        cmocka_unit_test(batch_comments),
+        cmocka_unit_test(batch_blank),
+        cmocka_unit_test(batch_crlf),
+        cmocka_unit_test(batch_errors),
+        cmocka_unit_test(batch_backslash_newline),
+        cmocka_unit_test(batch_free_null),
+        cmocka_unit_test(srv_empty_and_single),
+        cmocka_unit_test(srv_rnd_zero),
+        cmocka_unit_test(srv_rnd_max),
+        cmocka_unit_test(srv_weighted_exhaustive),
+        cmocka_unit_test(srv_zero_weights),
+        cmocka_unit_test(srv_priorities),
+        cmocka_unit_test(dns_from_dn),
+        cmocka_unit_test(dns_from_dn_escaped),
+        cmocka_unit_test(dns_from_dn_none),
+        cmocka_unit_test(filter_any_forms),
+        cmocka_unit_test(host_aliases_parse),
+        cmocka_unit_test(host_aliases_default),
+        cmocka_unit_test(alias_forms),
+        cmocka_unit_test(args_new_defaults),
+        cmocka_unit_test(args_json_dry_run),
+        cmocka_unit_test(args_idempotent),
+        cmocka_unit_test(args_batch),
+        cmocka_unit_test(args_domain_tls),
+        cmocka_unit_test(args_min_ssf),
+        cmocka_unit_test(args_credentials),
+        cmocka_unit_test(args_no_password_option),
+        cmocka_unit_test(line_verbs),
+        cmocka_unit_test(line_rejected),
+        cmocka_unit_test(line_empty),
+        cmocka_unit_test(report_json_document),
+        cmocka_unit_test(report_json_groups),
+        cmocka_unit_test(report_json_minimal),
+        cmocka_unit_test(report_json_strings),
+        cmocka_unit_test(report_text_mode),
+        cmocka_unit_test(report_text_ldif),
     };
 
     const char *filter = getenv("UNIT_FILTER");
