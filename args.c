@@ -1,5 +1,7 @@
 #include "args.h"
 
+#include "xalloc.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -14,8 +16,7 @@ static char *message(const char *fmt, ...)
     char *m;
 
     va_start(ap, fmt);
-    if (vasprintf(&m, fmt, ap) < 0)
-        abort();
+    m = xvasprintf(fmt, ap);
     va_end(ap);
     return m;
 }

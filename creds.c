@@ -1,5 +1,7 @@
 #include "creds.h"
 
+#include "xalloc.h"
+
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -21,8 +23,7 @@ static enum sp_status say(char **msg, enum sp_status st, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    if (vasprintf(msg, fmt, ap) < 0)
-        abort();
+    *msg = xvasprintf(fmt, ap);
     va_end(ap);
     return st;
 }

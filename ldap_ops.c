@@ -15,6 +15,7 @@
 
 #include "creds.h"
 #include "discover.h"
+#include "xalloc.h"
 #include <sasl/sasl.h>
 
 /* libldap takes attribute names and OIDs as non-const char *. */
@@ -54,37 +55,16 @@ static unsigned long random_below(unsigned long max)
     return max ? (unsigned long)random() % max : 0;
 }
 
-static char *xstrdup(const char *s)
-{
-    char *r = strdup(s);
-
-    if (r == NULL)
-        abort();
-    return r;
-}
-
-static void *xrealloc(void *p, size_t n)
-{
-    void *r = realloc(p, n);
-
-    if (r == NULL)
-        abort();
-    return r;
-}
-
 __attribute__((format(printf, 3, 4)))
 static enum sp_status fail(struct sp_conn *c, enum sp_status st,
                            const char *fmt, ...)
 {
     va_list ap;
-    char *msg;
 
     va_start(ap, fmt);
-    if (vasprintf(&msg, fmt, ap) < 0)
-        abort();
-    va_end(ap);
     free(c->error);
-    c->error = msg;
+    c->error = xvasprintf(fmt, ap);
+    va_end(ap);
     return st;
 }
 

@@ -1,5 +1,7 @@
 #include "scan.h"
 
+#include "xalloc.h"
+
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -22,24 +24,6 @@ struct scan {
     char **dns;
     size_t ndns, dns_cap;
 };
-
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n, size);
-
-    if (p == NULL)
-        abort();
-    return p;
-}
-
-static void *xrealloc(void *p, size_t n)
-{
-    void *r = realloc(p, n);
-
-    if (r == NULL)
-        abort();
-    return r;
-}
 
 static uint32_t fold_hash(const char *s)
 {
@@ -115,9 +99,7 @@ void scan_add(struct scan *s, const char *dn, char *const *spns, size_t n)
         s->dns = xrealloc(s->dns, s->dns_cap * sizeof(*s->dns));
     }
     idx = (uint32_t)s->ndns;
-    s->dns[s->ndns] = strdup(dn);
-    if (s->dns[s->ndns++] == NULL)
-        abort();
+    s->dns[s->ndns++] = xstrdup(dn);
 
     for (size_t k = 0; k < n; k++) {
         uint32_t h = fold_hash(spns[k]);
@@ -127,9 +109,7 @@ void scan_add(struct scan *s, const char *dn, char *const *spns, size_t n)
             grow(s);
         sl = lookup(s->slots, s->cap, spns[k], h);
         if (sl->spn == NULL) {
-            sl->spn = strdup(spns[k]);
-            if (sl->spn == NULL)
-                abort();
+            sl->spn = xstrdup(spns[k]);
             sl->hash = h;
             sl->first = idx;
             s->used++;

@@ -27,6 +27,7 @@
 #include "report.h"
 #include "scan.h"
 #include "spn.h"
+#include "xalloc.h"
 
 #ifndef SETSPN_VERSION
 #define SETSPN_VERSION "unknown"
@@ -177,8 +178,7 @@ static int op_fail(const char *status, int exit_code, const char *fmt, ...)
     char *msg;
 
     va_start(ap, fmt);
-    if (vasprintf(&msg, fmt, ap) < 0)
-        abort();
+    msg = xvasprintf(fmt, ap);
     va_end(ap);
     warn("%s", msg);
     report_op_error(msg);
@@ -210,8 +210,7 @@ static void note(const char *fmt, ...)
     if (report_json())
         return;
     va_start(ap, fmt);
-    if (vasprintf(&msg, fmt, ap) < 0)
-        abort();
+    msg = xvasprintf(fmt, ap);
     va_end(ap);
     warn("%s", msg);
     free(msg);

@@ -9,6 +9,8 @@
 
 #include <ldap.h>
 
+#include "xalloc.h"
+
 static bool is_name_char(unsigned char c)
 {
     return isascii(c) && (isalnum(c) || c == '.' || c == '-' || c == '_');
@@ -170,15 +172,6 @@ static bool looks_like_dn(const char *s)
          && dn != NULL;
     ldap_dnfree(dn);
     return ok;
-}
-
-static char *xstrndup(const char *s, size_t n)
-{
-    char *r = strndup(s, n);
-
-    if (r == NULL)
-        abort();
-    return r;
 }
 
 const char *account_parse(const char *arg, struct account_ref *out)
