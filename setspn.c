@@ -1186,6 +1186,14 @@ int main(int argc, char *argv[])
 
     if (err != NULL) {
         warn("%s (try 'setspn -h')", err);
+        /* A script that asked for JSON still gets a document. */
+        for (int i = 1; i < argc; i++)
+            if (strcmp(argv[i], "--json") == 0) {
+                report_init(true, false);
+                report_error(err);
+                free(err);
+                return finish(EXIT_USAGE);
+            }
         free(err);
         return EXIT_USAGE;
     }

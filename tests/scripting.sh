@@ -288,3 +288,9 @@ run --batch "$TESTDC_DIR/bs"
 rc 2
 err_has "batch line 1: a backslash ends the line"
 out ""
+
+t "--json with a usage error: still one document, exit 2"
+run --json -Y JS1
+rc 2
+same "exit" "$(jget 'd["exit"]')" 2
+[[ $(jget 'd["error"]') == *"'-Y'"* ]] || _fail "error does not name the option" "$out"
