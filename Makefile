@@ -60,6 +60,11 @@ setspn: $(OBJS) $(FLAGS_STAMP)
 %.o: %.c $(HEADERS) $(FLAGS_STAMP)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# The hostile-input corpus (tests/hostile.txt) against every parser.
+tests/hostile: tests/hostile.c $(CORE_OBJS) $(HEADERS) $(FLAGS_STAMP)
+	$(CC) $(ALL_CFLAGS) -I. -o $@ tests/hostile.c $(CORE_OBJS) $(ALL_LDFLAGS) \
+	    $(LIBS)
+
 tests/unit: tests/unit.c $(CORE_OBJS) $(HEADERS) $(FLAGS_STAMP)
 	$(CC) $(ALL_CFLAGS) -I. -o $@ tests/unit.c $(CORE_OBJS) $(ALL_LDFLAGS) \
 	    $(LIBS) $(CMOCKA_LIBS)
@@ -84,8 +89,9 @@ ifeq ($(SANITIZE),1)
 # The caller's own *SAN_OPTIONS come last, so they win.  The cwrap
 # libraries (resolv/nss wrappers, LD_PRELOADed by tests/connect.sh) dlopen
 # libc with RTLD_DEEPBIND, which the ASan runtime refuses: these turn that
-# off.
-TEST_ENV := ASAN_OPTIONS="$(ASAN_OPTS)$${ASAN_OPTIONS:+:$$ASAN_OPTIONS}" \
+# off.  SETSPN_SANITIZE=1 tells tests that run a binary under valgrind
+# (which cannot run ASan builds) to skip that.
+TEST_ENV := SETSPN_SANITIZE=1 ASAN_OPTIONS="$(ASAN_OPTS)$${ASAN_OPTIONS:+:$$ASAN_OPTIONS}" \
             UBSAN_OPTIONS="$(UBSAN_OPTS)$${UBSAN_OPTIONS:+:$$UBSAN_OPTIONS}" \
             LSAN_OPTIONS="$(LSAN_OPTS)$${LSAN_OPTIONS:+:$$LSAN_OPTIONS}" \
             RESOLV_WRAPPER_DISABLE_DEEPBIND=1 NSS_WRAPPER_DISABLE_DEEPBIND=1 \
@@ -96,7 +102,7 @@ endif
 # the command-line tests against a throwaway DC, prints "N passed, N failed".
 check:
 	@bash tests/deps.sh all
-	@$(MAKE) --no-print-directory setspn tests/unit
+	@$(MAKE) --no-print-directory setspn tests/unit tests/hostile
 	@$(TEST_ENV) bash tests/run.sh
 
 # valgrind: zero errors, zero definitely-lost blocks (exit 99 otherwise;
@@ -113,16 +119,19 @@ VALGRIND := valgrind --error-exitcode=99 --leak-check=full \
 VALGRIND_ONLY ?= @(fixture*|no arguments*|unknown option*|$\
                  -L computer by*|-L user by*|-L of a missing account*|$\
                  -S adds the seed*|-S refuses an SPN held*|-S HOST/x while*|$\
-                 -S on a missing*|control character*|invalid UTF-8*|$\
-                 -D removes one*|-D of a value not*|-Q found*|$\
+                 -S on a missing*|-S MSSQLSvc with instance*|$\
+                 control character*|invalid UTF-8*|-D removes one*|$\
+                 -D of a value not*|-D with another case*|-Q found*|$\
                  -Q wildcard class*|-Q filter metacharacters*|no ticket*|$\
                  DC unreachable*|*principal unknown*|-v reports*|$\
                  -R registers*|-U -S writes*|*foreign NetBIOS*|$\
+                 HTTP/x on a user while*|$\
                  -F -Q through*|-X on a domain*|planting*|-X finds exact*|$\
                  -D of a duplicated*|--json -L*|--json -S conflict*|$\
                  -n -S*|--idempotent -S of an SPN already*|$\
                  --batch: each line*|--batch with a malformed*|$\
-                 --batch --json*|no -H and no URI*|StartTLS*|$\
+                 --batch carries on*|--batch --json*|no -H and no URI*|$\
+                 StartTLS*|$\
                  ldaps:// with --cacert|--keytab: a ticket*|$\
                  --principal with --password-file|expired ticket*)
 
@@ -133,7 +142,7 @@ endif
 	@bash tests/deps.sh all
 	@command -v valgrind >/dev/null || \
 	    { echo "check-valgrind: needs valgrind (apt-get install valgrind)" >&2; exit 1; }
-	@$(MAKE) --no-print-directory setspn tests/unit
+	@$(MAKE) --no-print-directory setspn tests/unit tests/hostile
 	@echo "unit tests under valgrind"
 	@mkdir -p tests/tmp
 	@$(VALGRIND) --log-file=tests/tmp/unit.valgrind ./tests/unit \
@@ -215,7 +224,8 @@ fuzz: fuzz-build
 # ------------------------------------------------------------------ lint
 # cppcheck, then clang-tidy (.clang-tidy, tests/.clang-tidy), over every
 # project C file, the tests' included; either one's finding fails make.
-LINT_SRCS   = $(wildcard *.c) tests/unit.c $(wildcard tests/fuzz/*.c)
+LINT_SRCS   = $(wildcard *.c) tests/unit.c tests/hostile.c \
+              $(wildcard tests/fuzz/*.c)
 # System headers are not given to cppcheck (slow, and not ours to check).
 CPPCHECK    := cppcheck --enable=warning,style,performance,portability \
                --error-exitcode=1 --inline-suppr --quiet --std=c11 \
@@ -268,7 +278,7 @@ install: setspn
 	install -m 644 man/setspn.1 $(DESTDIR)$(MANDIR)/man1/setspn.1
 
 clean:
-	rm -f setspn tests/unit *.o $(FLAGS_STAMP)
+	rm -f setspn tests/unit tests/hostile *.o $(FLAGS_STAMP)
 	rm -rf $(FUZZ_BUILD)
 
 FORCE:

@@ -852,7 +852,8 @@ enum sp_status sp_find_account(struct sp_conn *c,
     case ACCOUNT_DN:
         base = ref->name;
         scope = LDAP_SCOPE_BASE;
-        filter = xstrdup("(objectClass=*)");
+        /* an account, not any object: containers hold no SPNs */
+        filter = xstrdup("(sAMAccountName=*)");
         break;
     case ACCOUNT_UPN:
         filter = filter_equals("userPrincipalName", ref->name, false);

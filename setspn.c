@@ -983,6 +983,15 @@ static char *validate(struct job *j)
             return msg;
         }
     }
+    for (size_t i = 0; i < q->ndomains; i++) {
+        why = domain_check(q->domains[i]);
+        if (why != NULL) {
+            v = quote_value(q->domains[i]);
+            msg = xasprintf("invalid domain %s for -T: %s", v, why);
+            free(v);
+            return msg;
+        }
+    }
     if (q->account != NULL) {
         why = account_parse(q->account, &j->ref);
         if (why != NULL) {

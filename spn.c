@@ -61,14 +61,36 @@ bool utf8_valid(const char *s)
 
 /* Problems common to every value we accept: the order decides which one a
  * user hears about first, most specific last. */
+/* C1 controls (U+0080-U+009F) and bidirectional overrides (U+202A-U+202E,
+ * U+2066-U+2069) reorder or hide what a terminal shows of a message. */
+static bool has_unicode_control(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+
+    for (; *p; p++) {
+        if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+            return true;
+        if (p[0] == 0xe2 && p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae)
+            return true;
+        if (p[0] == 0xe2 && p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9)
+            return true;
+    }
+    return false;
+}
+
 static const char *check_common(const char *s)
 {
     if (*s == '\0')
         return "empty value";
+    if (strlen(s) > SPN_VALUE_MAX)
+        return "longer than 2048 bytes";
     if (has_control(s))
         return "contains a control character";
     if (!utf8_valid(s))
         return "not valid UTF-8";
+    if (has_unicode_control(s))
+        return "contains a Unicode control or bidirectional formatting "
+               "character";
     return NULL;
 }
 
@@ -156,22 +178,50 @@ const char *spn_check_lookup(const char *spn)
     return check_common(spn);
 }
 
+const char *domain_check(const char *domain)
+{
+    /* "" is Setspn.exe's "the current domain" */
+    return *domain == '\0' ? NULL : check_common(domain);
+}
+
 bool spn_equal(const char *a, const char *b)
 {
     return strcasecmp(a, b) == 0;
 }
 
-static bool looks_like_dn(const char *s)
+/*
+ * Whether s is meant as a DN, and if so what is wrong with it for Active
+ * Directory (NULL if nothing): every RDN one attribute named by letters,
+ * digits and '-' with a non-empty value.  AD refuses the rest (multi-valued
+ * RDNs, OIDs, empty values) with a bare "invalid DN syntax".
+ */
+static bool looks_like_dn(const char *s, const char **why)
 {
     LDAPDN dn = NULL;
-    bool ok;
 
-    if (strchr(s, '=') == NULL)
+    *why = NULL;
+    if (strchr(s, '=') == NULL
+        || ldap_str2dn(s, &dn, LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS
+        || dn == NULL) {
+        ldap_dnfree(dn);
         return false;
-    ok = ldap_str2dn(s, &dn, LDAP_DN_FORMAT_LDAPV3) == LDAP_SUCCESS
-         && dn != NULL;
+    }
+    for (int i = 0; dn[i] != NULL && *why == NULL; i++) {
+        LDAPAVA *ava = dn[i][0];
+
+        if (dn[i][1] != NULL)
+            *why = "a DN with a multi-valued RDN ('+')";
+        else if (ava->la_value.bv_len == 0)
+            *why = "a DN with an empty RDN value";
+        else if (!isalpha((unsigned char)ava->la_attr.bv_val[0]))
+            *why = "a DN whose attribute is not a name";
+        for (ber_len_t k = 0; *why == NULL && k < ava->la_attr.bv_len; k++)
+            if (!isalnum((unsigned char)ava->la_attr.bv_val[k])
+                && ava->la_attr.bv_val[k] != '-')
+                *why = "a DN whose attribute is not a name";
+    }
     ldap_dnfree(dn);
-    return ok;
+    return true;
 }
 
 const char *account_parse(const char *arg, struct account_ref *out)
@@ -183,7 +233,9 @@ const char *account_parse(const char *arg, struct account_ref *out)
     if (why != NULL)
         return why;
 
-    if (looks_like_dn(arg)) {
+    if (looks_like_dn(arg, &why)) {
+        if (why != NULL)
+            return why;
         out->form = ACCOUNT_DN;
         out->name = xstrndup(arg, strlen(arg));
         return NULL;

@@ -10,6 +10,9 @@
 #include <stddef.h>
 
 #define SPN_HOST_MAX 255
+/* servicePrincipalName's rangeUpper in the AD schema; also the limit for
+ * account names, DNs and domains, which are shorter in any real forest. */
+#define SPN_VALUE_MAX 2048
 
 /* Checks a value that -S/-A/-R would write.  NULL if valid, else a static
  * description of the first problem found. */
@@ -18,6 +21,10 @@ const char *spn_check_write(const char *spn);
 /* Checks a value for -D or -Q: any non-empty UTF-8 without control
  * characters, so odd values already in a directory can be named. */
 const char *spn_check_lookup(const char *spn);
+
+/* Checks a -T domain: "" (the current one), or a DNS name, NetBIOS name
+ * or DN within the limits of spn_check_lookup. */
+const char *domain_check(const char *domain);
 
 /* Case-insensitive equality, as the directory matches SPNs. */
 bool spn_equal(const char *a, const char *b);

@@ -18,6 +18,9 @@ enum sp_status sp_classify(int rc, const char *diag, enum sp_op op)
         return SP_OK;
     case LDAP_NO_SUCH_OBJECT:
         return op == OP_BIND ? SP_AUTH : SP_NOT_FOUND;
+    case LDAP_INVALID_DN_SYNTAX:
+        /* only a DN the user typed can be malformed */
+        return SP_INVALID;
     case LDAP_CONSTRAINT_VIOLATION:
         if (op != OP_WRITE)
             return SP_DIRECTORY;

@@ -11,6 +11,8 @@
 # passes when none of its assertions failed.
 
 PASS=${PASS:-0}
+# What the last run gave; set here so a skipped test's checks see values.
+rc=0 out= err=
 FAIL=${FAIL:-0}
 FAILED_NAMES=()
 _name=
@@ -54,23 +56,35 @@ _fail() {
 
 run() {
 	((_skip)) && return 0
-	local o e f wrap=() report=()
-	o=$(mktemp) e=$(mktemp)
+	local o e p f pid wrap=() report=()
+	o=$(mktemp) e=$(mktemp) p=$(mktemp)
 	rc=0
-	# SETSPN_WRAP: a command line to run setspn under (valgrind ...).
+	# SETSPN_WRAP: a command line to run setspn under (valgrind ...).  The
+	# subshell execs it, so its PID is setspn's (valgrind runs its client
+	# in its own process): the PID names the run's report file.
 	[[ -z ${SETSPN_WRAP:-} ]] || read -ra wrap <<<"$SETSPN_WRAP"
-	"${wrap[@]}" "$SETSPN" "$@" >"$o" 2>"$e" </dev/null || rc=$?
+	(
+		printf '%s' "$BASHPID" >"$p"
+		exec "${wrap[@]}" "$SETSPN" "$@"
+	) >"$o" 2>"$e" </dev/null || rc=$?
 	out=$(cat "$o")
 	err=$(cat "$e")
-	rm -f "$o" "$e"
-	# A sanitizer or valgrind report (tests/run.sh sends them to files in
-	# $SETSPN_REPORTS) fails the test, whatever the exit status.  Empty
-	# files are valgrind logs of clean runs (or of a run still going).
+	pid=$(cat "$p")
+	rm -f "$o" "$e" "$p"
+	# A sanitizer or valgrind report (tests/run.sh sends them to files
+	# named *.PID in $SETSPN_REPORTS) fails the test, whatever the exit
+	# status.  Empty files are valgrind logs of clean runs (or of a run
+	# still going).  A report of another process (a command of this or an
+	# earlier test) fails this test too, named as such.
 	[[ -n ${SETSPN_REPORTS:-} ]] || return 0
 	for f in "$SETSPN_REPORTS"/*; do
 		[[ -f $f && -s $f ]] || continue
 		mapfile -t report < <(head -n 60 "$f")
-		_fail "memory/UB report in ${f##*/} after: setspn $(printf '%q ' "$@")" "${report[@]}"
+		if [[ ${f##*.} == "$pid" ]]; then
+			_fail "memory/UB report in ${f##*/} from: setspn $(printf '%q ' "$@")" "${report[@]}"
+		else
+			_fail "memory/UB report in ${f##*/}, from another process (not this test's setspn $(printf '%q ' "$@")): a command of this or an earlier test" "${report[@]}"
+		fi
 		mkdir -p "$SETSPN_REPORTS/seen"
 		mv "$f" "$SETSPN_REPORTS/seen/"
 	done

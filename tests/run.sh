@@ -89,8 +89,10 @@ fi
 . tests/scripting.sh
 # shellcheck source=tests/connect.sh
 . tests/connect.sh
+# shellcheck source=tests/robust.sh
+. tests/robust.sh
 summary
-sweep_reports "a setspn run outside lib.sh's run"
+sweep_reports "a run outside lib.sh's run (tests/hostile, a background setspn)"
 
 echo "$PASS passed, $FAIL failed"
 ((FAIL == 0))

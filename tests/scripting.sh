@@ -4,6 +4,7 @@
 # jq-like: evaluates a Python expression over the JSON document in $out
 # (bound to d); prints the result, or "INVALID JSON".
 jget() {
+	if ((_skip)); then echo 0; return; fi
 	python3 -c 'import json,sys
 try: d=json.loads(sys.stdin.read())
 except Exception as e: print("INVALID JSON", e); sys.exit(0)

@@ -428,9 +428,34 @@ static void account_errors(void **state)
         { "web01\n", "control character" },
         { "DOM\\web\x7f", "control character" },
         { "web\xff", "not valid UTF-8" },
+        { "CN=", "empty RDN value" },
+        { "CN=a+CN=b,DC=spn,DC=test", "multi-valued RDN" },
+        { "1.2.3=x", "attribute is not a name" },
+        { "CN=x,OU=", "empty RDN value" },
+        { "web\xc2\x9b" "01", "Unicode control" },
+        { "web\xe2\x80\xae" "01", "bidirectional" },
+        { "svc\xe2\x81\xa6x@spn.test", "bidirectional" },
     };
 
     (void)state;
+    {
+        char *huge = malloc(SPN_VALUE_MAX + 2);
+        struct account_ref r;
+
+        assert_non_null(huge);
+        memset(huge, 'a', SPN_VALUE_MAX + 1);
+        huge[SPN_VALUE_MAX + 1] = '\0';
+        assert_non_null(strstr(account_parse(huge, &r), "longer than 2048"));
+        assert_non_null(strstr(domain_check(huge), "longer than 2048"));
+        assert_non_null(strstr(spn_check_lookup(huge), "longer than 2048"));
+        huge[SPN_VALUE_MAX] = '\0';
+        assert_null(account_parse(huge, &r));
+        account_ref_free(&r);
+        assert_null(domain_check(""));
+        assert_null(domain_check("spn.test"));
+        assert_non_null(strstr(domain_check("spn\ttest"), "control"));
+        free(huge);
+    }
     for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
         struct account_ref r;
         const char *why;
