@@ -140,6 +140,7 @@ ifeq ($(SANITIZE),1)
 	$(error valgrind cannot run ASan binaries: use make check-valgrind without SANITIZE=1)
 endif
 	@bash tests/deps.sh all
+	@bash tests/deps.sh tools
 	@command -v valgrind >/dev/null || \
 	    { echo "check-valgrind: needs valgrind (apt-get install valgrind)" >&2; exit 1; }
 	@$(MAKE) --no-print-directory setspn tests/unit tests/hostile
@@ -173,6 +174,8 @@ demo:
 # (crash reproducers too: crash-*, leak-*, timeout-*).
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 10
+# More libFuzzer flags, e.g. FUZZ_FLAGS='-jobs=2 -workers=2' or -dict=FILE.
+FUZZ_FLAGS   ?=
 FUZZ_TARGETS := spn account batch
 FUZZ_BUILD   := tests/fuzz-build
 FUZZ_WORK    := tests/fuzz-work
@@ -199,7 +202,7 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS) $(HEADERS) $(FUZZ_STAMP)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(LIBS)
 
 fuzz-build:
-	@bash tests/deps.sh build
+	@bash tests/deps.sh tools
 	@command -v $(FUZZ_CC) >/dev/null || \
 	    { echo "fuzz: needs $(FUZZ_CC) and libclang-rt-dev (apt-get install clang libclang-rt-14-dev)" >&2; exit 1; }
 	@$(MAKE) --no-print-directory $(FUZZ_BINS)
@@ -213,7 +216,7 @@ fuzz: fuzz-build
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    $(FUZZ_BUILD)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
 	        -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-	        -artifact_prefix=$(FUZZ_WORK)/$$t/ \
+	        -artifact_prefix=$(FUZZ_WORK)/$$t/ $(FUZZ_FLAGS) \
 	        $(FUZZ_WORK)/$$t tests/fuzz/corpus/$$t \
 	        >$(FUZZ_WORK)/$$t.log 2>&1 || \
 	        { tail -60 $(FUZZ_WORK)/$$t.log; echo "fuzz_$$t: FAILED (log: $(FUZZ_WORK)/$$t.log)"; exit 1; }; \
@@ -260,7 +263,7 @@ lint-tidy/%: FORCE
 	    { grep -v '^[0-9]* warnings\? generated\.$$' || true; }
 
 lint:
-	@bash tests/deps.sh build
+	@bash tests/deps.sh tools
 	@for tool in cppcheck $(CLANG_TIDY); do \
 	    command -v $$tool >/dev/null || \
 	    { echo "lint: needs $$tool (apt-get install cppcheck clang-tidy)" >&2; exit 1; }; \

@@ -137,6 +137,14 @@ static char *parse_long(const char *arg, int argc, char *const argv[],
         return message("--uri needs a non-empty LDAP URI");
     else if (*value == '\0')
         return message("%.*s needs a non-empty value", (int)len, arg);
+    else if (spn_check_lookup(value) != NULL) {
+        char *name = xstrndup(arg, len);
+        char *m = bad_value(name, value, ": a value with control characters "
+                                         "or over 2048 bytes");
+
+        free(name);
+        return m;
+    }
     else if (IS("--batch"))
         o->batch = value;
     else if (IS("--uri"))
@@ -184,6 +192,10 @@ static char *parse_short(const char *arg, int argc, char *const argv[],
     case 'H':
         if (*i + 1 >= argc || argv[*i + 1][0] == '\0')
             return message("-H needs an LDAP URI");
+        if (spn_check_lookup(argv[*i + 1]) != NULL)
+            return bad_value("-H", argv[*i + 1], ": a value with control "
+                                                 "characters or over 2048 "
+                                                 "bytes");
         o->uri = argv[++*i];
         return NULL;
     case 'v':

@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,7 +108,7 @@ static enum sp_status check_default(char **principal, char **msg)
             if (svc != NULL && svc->length == 6
                 && memcmp(svc->data, "krbtgt", 6) == 0) {
                 have_tgt = true;
-                if (creds.times.endtime > end)
+                if ((uint32_t)creds.times.endtime > (uint32_t)end)
                     end = creds.times.endtime;
             }
             krb5_free_cred_contents(kc, &creds);
@@ -117,11 +118,13 @@ static enum sp_status check_default(char **principal, char **msg)
     if (!have_tgt) {
         st = say(msg, SP_AUTH, "no ticket-granting ticket for %s in %s: run "
                                "kinit first", name, ccname ? ccname : "");
-    } else if ((time_t)end <= time(NULL)) {
-        char when[64];
-        time_t t = (time_t)end;
+    } else if ((time_t)(uint32_t)end <= time(NULL)) {
+        char when[64] = "?";
+        time_t t = (time_t)(uint32_t)end; /* unsigned: good past 2038 */
+        struct tm tm;
 
-        strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", localtime(&t));
+        if (localtime_r(&t, &tm) != NULL)
+            strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
         st = say(msg, SP_AUTH, "the Kerberos ticket of %s expired at %s: run "
                                "kinit to renew it", name, when);
     } else if ((*principal = strdup(name)) == NULL) {
@@ -171,13 +174,14 @@ enum sp_status creds_acquire(const struct sp_creds *cr, char **principal,
 
     *principal = NULL;
     *msg = NULL;
-    if (cr->keytab == NULL && cr->password == NULL)
-        return check_default(principal, msg);
-    if (mem_principal != NULL) { /* a second connection (the GC) */
-        if ((*principal = strdup(mem_principal)) == NULL)
-            abort();
+    /* A second connection (the Global Catalog) uses the same private
+     * cache; the password is gone by then. */
+    if (mem_principal != NULL) {
+        *principal = xstrdup(mem_principal);
         return SP_OK;
     }
+    if (cr->keytab == NULL && cr->password == NULL)
+        return check_default(principal, msg);
 
     memset(&tgt, 0, sizeof(tgt));
     if (krb5_init_context(&mem_ctx) != 0)

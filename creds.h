@@ -18,8 +18,8 @@ struct sp_creds {
 /*
  * Makes sure GSSAPI will find a usable ticket-granting ticket.  On success
  * *principal is the client's name (malloc'd); on failure *msg says why
- * (malloc'd) and the status is SP_AUTH (or SP_CONNECT when no KDC
- * answered).
+ * (malloc'd) and the status is SP_AUTH, whatever the cause (no ticket,
+ * KDC unreachable, clock skew, wrong password).
  */
 enum sp_status creds_acquire(const struct sp_creds *creds, char **principal,
                              char **msg);

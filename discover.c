@@ -79,6 +79,9 @@ int srv_lookup(const char *name, struct srv_target **out, size_t *n,
             abort();
         return -1;
     }
+    /* A truncated answer reports its full length. */
+    if (len > (int)sizeof(answer))
+        len = (int)sizeof(answer);
     if (ns_initparse(answer, len, &handle) != 0) {
         if (asprintf(msg, "malformed DNS answer for %s", name) < 0)
             abort();

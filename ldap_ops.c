@@ -43,6 +43,7 @@ struct sp_conn {
     char *error;
     char *how;       /* how the DC was chosen, for -v */
     bool tls;        /* ldaps:// or StartTLS */
+    bool lost;       /* a request found the connection gone */
     char *tls_desc;  /* "TLSv1.3 AES-256-GCM", for -v */
     unsigned ssf;    /* SASL SSF, or TLS SSF with TLS */
     unsigned pages;
@@ -89,6 +90,9 @@ static enum sp_status fail_ldap(struct sp_conn *c, enum sp_op op, int rc,
     const char *d = clean_diag(diag);
     enum sp_status st = sp_classify(rc, d, op);
 
+    if (rc == LDAP_SERVER_DOWN || rc == LDAP_TIMEOUT
+        || rc == LDAP_CONNECT_ERROR)
+        c->lost = true;
     return fail(c, st, "%s: %s (%d)%s%s", what, ldap_err2string(rc), rc,
                 *d ? ": " : "", d);
 }
@@ -150,6 +154,11 @@ const char *sp_conn_tls(const struct sp_conn *c)
 }
 const char *sp_conn_how(const struct sp_conn *c) { return c->how; }
 unsigned sp_conn_pages(const struct sp_conn *c) { return c->pages; }
+
+bool sp_conn_alive(const struct sp_conn *c)
+{
+    return c->ld != NULL && !c->lost;
+}
 
 /* The SASL library may ask for an authorization identity or realm; we never
  * prompt, so answer with its defaults. */
@@ -394,6 +403,7 @@ static enum sp_status connect_one(struct sp_conn *c, const char *uri,
     if (c->ld != NULL)
         ldap_unbind_ext_s(c->ld, NULL, NULL);
     c->ld = NULL;
+    c->lost = false;
     free(c->uri);
     c->uri = xstrdup(uri);
     c->tls = scheme_is(uri, "ldaps") || o->starttls;
@@ -403,10 +413,11 @@ static enum sp_status connect_one(struct sp_conn *c, const char *uri,
     /* The certificate is always verified, whatever ldap.conf's TLS_REQCERT
      * says.  Set globally: a handle's own TLS context would not inherit
      * TLS_CACERT from ldap.conf. */
-    if (ldap_set_option(NULL, LDAP_OPT_X_TLS_REQUIRE_CERT, &hard)
-        || (o->cacert != NULL
-            && ldap_set_option(NULL, LDAP_OPT_X_TLS_CACERTFILE, o->cacert))
-        || ldap_set_option(NULL, LDAP_OPT_X_TLS_NEWCTX, &zero))
+    if (c->tls
+        && (ldap_set_option(NULL, LDAP_OPT_X_TLS_REQUIRE_CERT, &hard)
+            || (o->cacert != NULL
+                && ldap_set_option(NULL, LDAP_OPT_X_TLS_CACERTFILE, o->cacert))
+            || ldap_set_option(NULL, LDAP_OPT_X_TLS_NEWCTX, &zero)))
         return fail(c, SP_INVALID, "cannot set up TLS%s%s",
                     o->cacert ? " with CA file " : "",
                     o->cacert ? o->cacert : "");
@@ -440,13 +451,73 @@ static enum sp_status connect_one(struct sp_conn *c, const char *uri,
             return st;
         }
     }
-    st = o->bind_dn != NULL
-             ? simple_bind(c, o->bind_dn, o->password ? o->password : "",
-                           o->min_ssf)
-             : sasl_bind(c, o->min_ssf);
+    if (o->bind_dn != NULL) {
+        /* The TLS session, and its strength, before the password goes. */
+        rc = ldap_connect(c->ld);
+        if (rc != LDAP_SUCCESS)
+            return bind_failed(c, rc, "simple");
+        if ((st = tls_strength(c, o->min_ssf)) != SP_OK)
+            return st;
+        st = simple_bind(c, o->bind_dn, o->password, o->min_ssf);
+    } else {
+        st = sasl_bind(c, o->min_ssf);
+    }
     if (st != SP_OK)
         return st;
     return read_rootdse(c);
+}
+
+/* A URI list ("ldap://a ldap://b"), one URL each, so that every one is
+ * secured and checked on its own: libldap would otherwise fall over to
+ * the next by itself, TLS or not. */
+static enum sp_status split_uris(struct sp_conn *c, const char *list,
+                                 char ***uris, size_t *n)
+{
+    const char *p = list;
+
+    *uris = NULL;
+    *n = 0;
+    while (*p != '\0') {
+        size_t len = strcspn(p, " \t,");
+        LDAPURLDesc *lud = NULL;
+        char *one = xstrndup(p, len);
+
+        if (len > 0) {
+            if (ldap_url_parse(one, &lud) != LDAP_URL_SUCCESS
+                || lud->lud_host == NULL) {
+                ldap_free_urldesc(lud);
+                for (size_t i = 0; i < *n; i++)
+                    free((*uris)[i]);
+                free(*uris);
+                *uris = NULL;
+                *n = 0;
+                free(one);
+                return fail(c, SP_INVALID, "bad LDAP URI '%s'", list);
+            }
+            /* scheme://host[:port] only: a base DN here would mean nothing */
+            {
+                bool v6 = strchr(lud->lud_host, ':') != NULL;
+                char port[16] = "";
+
+                if (lud->lud_port > 0)
+                    snprintf(port, sizeof(port), ":%d", lud->lud_port);
+                free(one);
+                one = xasprintf("%s://%s%s%s%s", lud->lud_scheme,
+                                v6 ? "[" : "", lud->lud_host, v6 ? "]" : "",
+                                port);
+            }
+            ldap_free_urldesc(lud);
+            *uris = xrealloc(*uris, (*n + 1) * sizeof(**uris));
+            (*uris)[(*n)++] = one;
+        } else {
+            free(one);
+        }
+        p += len;
+        p += strspn(p, " \t,");
+    }
+    if (*n == 0)
+        return fail(c, SP_INVALID, "bad LDAP URI '%s'", list);
+    return SP_OK;
 }
 
 /* The DCs to try when neither -H nor ldap.conf names one: DNS SRV. */
@@ -549,24 +620,25 @@ enum sp_status sp_connect(struct sp_conn *c, const struct sp_connect_opts *o)
         conf_uri = NULL;
     }
     if (o->uri != NULL) {
-        uris = xrealloc(NULL, sizeof(*uris));
-        uris[n++] = xstrdup(o->uri);
+        st = split_uris(c, o->uri, &uris, &n);
         c->how = xstrdup(o->gc ? "the DC's Global Catalog port" : "-H");
     } else if (conf_uri != NULL && !o->gc) {
-        uris = xrealloc(NULL, sizeof(*uris));
-        uris[n++] = xstrdup(conf_uri);
+        st = split_uris(c, conf_uri, &uris, &n);
         c->how = xstrdup("URI in ldap.conf");
-    } else if ((st = discover(c, o, &uris, &n)) != SP_OK) {
-        ldap_memfree(conf_uri);
-        return st;
+    } else {
+        st = discover(c, o, &uris, &n);
     }
     ldap_memfree(conf_uri);
+    if (st != SP_OK)
+        return st;
 
     /* The next DC when one does not answer; any other failure is final. */
     st = SP_CONNECT;
     for (size_t i = 0; i < n && st == SP_CONNECT; i++) {
         char *prev = c->error ? xstrdup(c->error) : NULL;
 
+        if (o->on_attempt != NULL)
+            o->on_attempt(uris[i], o->attempt_ctx);
         st = connect_one(c, uris[i], o);
         if (st != SP_OK && prev != NULL) {
             char *mine = c->error;
@@ -705,7 +777,7 @@ static void entry_load(struct sp_conn *c, LDAPMessage *e, struct sp_entry *dst)
     ldap_memfree(dn);
 }
 
-static void entry_free(struct sp_entry *e)
+void sp_entry_free(struct sp_entry *e)
 {
     for (size_t i = 0; i < e->nspns; i++)
         free(e->spns[i]);
@@ -732,7 +804,7 @@ void sp_entries_free(struct sp_entries *es)
     if (es == NULL)
         return;
     for (size_t i = 0; i < es->n; i++)
-        entry_free(&es->v[i]);
+        sp_entry_free(&es->v[i]);
     free(es->v);
     memset(es, 0, sizeof(*es));
 }
@@ -775,7 +847,7 @@ void sp_account_free(struct sp_account *a)
 {
     if (a == NULL)
         return;
-    entry_free(&a->entry);
+    sp_entry_free(&a->entry);
     free(a->sam);
     free(a->dns_host);
     memset(a, 0, sizeof(*a));
@@ -1020,6 +1092,8 @@ enum sp_status sp_find_domain(struct sp_conn *c, const char *name,
                   c->uri);
         free(q);
     }
+    if (st != SP_OK)
+        sp_domain_free(out);
     for (int i = 0; i < 3; i++)
         free(alt[i]);
     free(filter);
@@ -1200,12 +1274,19 @@ enum sp_status sp_delete_duplicated(struct sp_conn *c, const char *dn,
         free(what);
         goto done;
     }
-    /* Samba counts each change of the modify (delete, add) as a version;
-     * anything beyond that is another writer. */
+    /* Samba (the only DC that refuses the single-value delete) counts each
+     * change of the modify, the delete and the add, as a version; any other
+     * count means another writer came in between. */
     st = read_state(c, dn, &after);
-    if (st == SP_OK
-        && (after.version <= before.version
-            || after.version > before.version + (nstay > 0 ? 2 : 1)))
+    if (st == SP_OK && before.version == 0)
+        *note = xasprintf("the DC refuses to delete a value another account "
+                          "also holds, so %s was removed by rewriting "
+                          "servicePrincipalName of %s in one modify (%zu "
+                          "other value%s kept; no version to check for a "
+                          "concurrent change: check with setspn -L)",
+                          q, dn, nstay, nstay == 1 ? "" : "s");
+    else if (st == SP_OK
+             && after.version != before.version + (nstay > 0 ? 2 : 1))
         st = fail(c, SP_DIRECTORY,
                   "removed %s from %s by rewriting the attribute, but "
                   "another writer changed it at the same time (version "
@@ -1219,9 +1300,9 @@ enum sp_status sp_delete_duplicated(struct sp_conn *c, const char *dn,
                                "change)",
                          q, dn, nstay, nstay == 1 ? "" : "s") < 0)
         abort();
-    entry_free(&after.entry);
+    sp_entry_free(&after.entry);
 done:
-    entry_free(&before.entry);
+    sp_entry_free(&before.entry);
     free(stay);
     free(q);
     return st;

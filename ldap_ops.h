@@ -31,6 +31,10 @@ struct sp_connect_opts {
     const char *password;  /* simple bind, or --principal's password */
     const char *keytab;    /* --keytab */
     const char *principal; /* --principal */
+    /* Called before each DC is tried (the front end re-arms its deadline,
+     * so one DC that hangs leaves time for the next). */
+    void (*on_attempt)(const char *uri, void *ctx);
+    void *attempt_ctx;
 };
 
 /* One directory object and its SPNs.  All strings are malloc'd. */
@@ -82,6 +86,8 @@ unsigned sp_conn_ssf(const struct sp_conn *conn);
 const char *sp_conn_tls(const struct sp_conn *conn);
 /* How the DC was chosen: "-H", "URI in ldap.conf", "DNS SRV ...". */
 const char *sp_conn_how(const struct sp_conn *conn);
+/* Whether the connection to the DC is still up (a batch ends when not). */
+bool sp_conn_alive(const struct sp_conn *conn);
 /* Pages read by the last search. */
 unsigned sp_conn_pages(const struct sp_conn *conn);
 
@@ -104,6 +110,7 @@ enum sp_status sp_find_holders(struct sp_conn *conn, const char *base,
                                const char *spn, bool wildcard,
                                struct sp_entries *out);
 void sp_entries_free(struct sp_entries *entries);
+void sp_entry_free(struct sp_entry *entry);
 
 /* An sp_entry_fn that appends a copy of each entry to the sp_entries at
  * ctx. */

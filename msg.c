@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+__attribute__((format(printf, 1, 0)))
 static void vmessage(const char *fmt, va_list ap)
 {
     fflush(stdout); /* keep stdout and stderr in order on a shared terminal */

@@ -7,6 +7,8 @@
 #include <lber.h>
 #include <ldif.h>
 
+#include "xalloc.h"
+
 static struct {
     bool json, dry_run;
     json_t *doc;  /* the document under --json */
@@ -21,10 +23,8 @@ static json_t *jstr(const char *s)
     json_t *v = json_string(s != NULL ? s : "");
 
     if (v == NULL) {
-        char *safe = strdup(s);
+        char *safe = xstrdup(s != NULL ? s : "");
 
-        if (safe == NULL)
-            abort();
         for (char *p = safe; *p; p++)
             if ((unsigned char)*p >= 0x80)
                 *p = '?';

@@ -50,9 +50,10 @@ struct job {
     int nwords;
 };
 
-/* An SPN a dry run would have added, so later lines see it. */
+/* What a dry run would have written, so later batch lines see it. */
 struct pending {
     char *dn, *spn;
+    bool add; /* else removed */
 };
 
 struct run {
@@ -123,13 +124,15 @@ static void usage(FILE *f)
 
 /* The deadline: krb5 has no request timeout of its own, so a stuck KDC or
  * DC would hang a script forever while we connect and bind. */
-static char alarm_text[256];
-static size_t alarm_len;
+static char alarm_text[256], alarm_json[384];
+static size_t alarm_len, alarm_json_len;
 
 static void on_alarm(int sig)
 {
     (void)sig;
-    if (write(STDERR_FILENO, alarm_text, alarm_len) < 0) {
+    if (write(STDERR_FILENO, alarm_text, alarm_len) < 0
+        || (alarm_json_len > 0
+            && write(STDOUT_FILENO, alarm_json, alarm_json_len) < 0)) {
         /* nothing more we can do */
     }
     _exit(EXIT_DIRECTORY);
@@ -148,6 +151,18 @@ static void arm_deadline(int seconds, const char *uri)
     alarm_len = n > 0 && (size_t)n < sizeof(alarm_text)
                     ? (size_t)n
                     : sizeof(alarm_text) - 1;
+    /* --json promises a document; the deadline comes before any command
+     * has run, so this one is complete.  The URI is left out: it would
+     * need escaping, and a handler cannot call jansson. */
+    alarm_json_len = 0;
+    if (report_json()) {
+        n = snprintf(alarm_json, sizeof(alarm_json),
+                     "{\n  \"operations\": [],\n  \"error\": \"no answer from "
+                     "the DC or its KDC within %d seconds (--timeout)\",\n"
+                     "  \"exit\": %d\n}\n", seconds, EXIT_DIRECTORY);
+        if (n > 0 && (size_t)n < sizeof(alarm_json))
+            alarm_json_len = (size_t)n;
+    }
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_alarm;
     sigemptyset(&sa.sa_mask);
@@ -185,6 +200,17 @@ static int op_fail(const char *status, int exit_code, const char *fmt, ...)
     report_op_status(status);
     free(msg);
     return exit_code;
+}
+
+/* Each DC tried gets the whole --timeout, so one that hangs leaves time
+ * for the next. */
+static void rearm_deadline(const char *uri, void *ctx)
+{
+    int t = *(const int *)ctx;
+
+    /* One second past libldap's own timeout, which ends a silent DC first;
+     * the alarm is for what has none (the KDC). */
+    arm_deadline(t > 0 ? t + 1 : 0, uri);
 }
 
 /* Reports the failure kept by a connection and returns its exit code. */
@@ -255,6 +281,8 @@ static char *read_password(const struct options *o)
         if (tty)
             tcsetattr(fd, TCSAFLUSH, &quiet);
     }
+    /* No copy of the password in a stdio buffer. */
+    setvbuf(f, NULL, _IONBF, 0);
     n = getline(&line, &cap, f);
     if (tty) {
         tcsetattr(fileno(f), TCSAFLUSH, &old);
@@ -264,10 +292,18 @@ static char *read_password(const struct options *o)
     if (n < 0) {
         explicit_bzero(line, cap);
         free(line);
-        warn("no password read");
+        warn("empty password%s%s", o->password_file ? " file " : "",
+             o->password_file ? o->password_file : "");
         return NULL;
     }
     line[strcspn(line, "\r\n")] = '\0';
+    if (*line == '\0') {
+        /* A DN with an empty password is an anonymous bind (RFC 4513). */
+        free(line);
+        warn("empty password%s%s", o->password_file ? " in " : "",
+             o->password_file ? o->password_file : "");
+        return NULL;
+    }
     return line;
 }
 
@@ -304,8 +340,10 @@ static int check_account_domain(struct run *r)
     rc = op_fail("not-found", EXIT_NEGATIVE,
                  "account %s names domain %s, but %s serves domain %s (%s): "
                  "use -H with a DC of %s", r->job->q.account, ref->domain,
-                 sp_conn_uri(r->conn), st == SP_OK ? ours.netbios : "?",
-                 st == SP_OK ? ours.dns : sp_conn_base(r->conn), ref->domain);
+                 sp_conn_uri(r->conn),
+                 st == SP_OK && ours.netbios ? ours.netbios : "?",
+                 st == SP_OK && ours.dns ? ours.dns : sp_conn_base(r->conn),
+                 ref->domain);
     sp_domain_free(&ours);
     return rc;
 }
@@ -405,8 +443,14 @@ static int connect_gc(struct run *r)
     free(uri);
     if (gco.uri == NULL)
         free((char *)gco.domain);
-    if (st != SP_OK)
-        return fail_conn(r, r->gc, st);
+    if (st != SP_OK) {
+        /* Never leave a half-made connection for the next batch line. */
+        int rc = fail_conn(r, r->gc, st);
+
+        sp_conn_free(r->gc);
+        r->gc = NULL;
+        return rc;
+    }
     if (r->o->verbose)
         warn("Global Catalog %s, from %s (SSF %u)", sp_conn_uri(r->gc),
              sp_conn_how(r->gc), sp_conn_ssf(r->gc));
@@ -521,16 +565,60 @@ static void holders_free(struct holders *h)
     memset(h, 0, sizeof(*h));
 }
 
-/* Adds what earlier lines of a dry run would have written. */
+static bool spn_matches_any(const char *spn, char *const *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (spn_equal(spn, v[i]))
+            return true;
+    return false;
+}
+
+static void remember(struct run *r, const char *dn, const char *spn,
+                     bool add)
+{
+    r->pending = xrealloc(r->pending, (r->npending + 1) * sizeof(*r->pending));
+    r->pending[r->npending++] = (struct pending){ xstrdup(dn), xstrdup(spn),
+                                                  add };
+}
+
+/* What earlier lines of a dry run did to dn's spn: 1 added, -1 removed,
+ * 0 nothing (the last such line counts). */
+static int pending_change(const struct run *r, const char *dn,
+                          const char *spn)
+{
+    for (size_t i = r->npending; i-- > 0;)
+        if (strcasecmp(r->pending[i].dn, dn) == 0
+            && spn_equal(r->pending[i].spn, spn))
+            return r->pending[i].add ? 1 : -1;
+    return 0;
+}
+
+/* Adds the holders that earlier lines of a dry run would have made, and
+ * drops those they would have removed. */
 static void add_pending(struct run *r, struct holders *h)
 {
     for (size_t i = 0; i < r->npending; i++)
         for (size_t k = 0; k < h->nexact; k++)
-            if (spn_equal(r->pending[i].spn, h->exact[k])) {
+            if (r->pending[i].add && spn_equal(r->pending[i].spn, h->exact[k])
+                && pending_change(r, r->pending[i].dn, h->exact[k]) > 0) {
                 char *one[] = { r->pending[i].spn };
 
                 sp_collect(r->pending[i].dn, one, 1, &h->by_exact);
             }
+    for (size_t i = 0; i < h->by_exact.n;) {
+        struct sp_entry *e = &h->by_exact.v[i];
+        bool gone = true;
+
+        for (size_t k = 0; k < e->nspns && gone; k++)
+            gone = pending_change(r, e->dn, e->spns[k]) < 0
+                   || !spn_matches_any(e->spns[k], h->exact, h->nexact);
+        if (r->npending > 0 && gone) {
+            sp_entry_free(e);
+            h->by_exact.v[i] = h->by_exact.v[--h->by_exact.n];
+        } else {
+            i++;
+        }
+    }
 }
 
 /*
@@ -662,15 +750,7 @@ static int add_value(struct run *r, const char *spn, const char *dn)
 
     if (r->o->dry_run) {
         report_op_ldif(true, dn, spn);
-        r->pending = realloc(r->pending,
-                             (r->npending + 1) * sizeof(*r->pending));
-        if (r->pending == NULL)
-            abort();
-        r->pending[r->npending].dn = strdup(dn);
-        r->pending[r->npending].spn = strdup(spn);
-        if (r->pending[r->npending].dn == NULL
-            || r->pending[r->npending++].spn == NULL)
-            abort();
+        remember(r, dn, spn, true);
         return EXIT_DONE;
     }
     st = sp_add_spn(r->conn, dn, spn);
@@ -760,6 +840,15 @@ static int do_delete(struct run *r)
     if (rc != EXIT_DONE)
         goto done;
     value = stored_value(&acct.entry, r->job->q.spn);
+    if (r->o->dry_run) {
+        /* as it would be after the earlier lines of this dry run */
+        int was = pending_change(r, acct.entry.dn, r->job->q.spn);
+
+        if (was < 0)
+            value = NULL;
+        else if (was > 0 && value == NULL)
+            value = r->job->q.spn;
+    }
     if (value == NULL) {
         rc = absent(r, acct.entry.dn);
         goto done;
@@ -767,6 +856,7 @@ static int do_delete(struct run *r)
     out_change(report_text(), false, acct.entry.dn, value);
     if (r->o->dry_run) {
         report_op_ldif(false, acct.entry.dn, value);
+        remember(r, acct.entry.dn, value, false);
         updated(r, "removed");
         goto done;
     }
@@ -1069,9 +1159,11 @@ static int read_batch(const struct options *o, struct job **jobs,
         warn("cannot read batch file %s: %s", path, strerror(errno));
         return EXIT_USAGE;
     }
-    while (getline(&line, &cap, f) >= 0) {
+    for (ssize_t len; (len = getline(&line, &cap, f)) >= 0;) {
         struct job j = { .line = ++lineno };
-        const char *why = batch_split(line, &j.words, &j.nwords);
+        const char *why = (size_t)len != strlen(line)
+                              ? "contains a NUL byte"
+                              : batch_split(line, &j.words, &j.nwords);
         char *err = NULL;
 
         if (why != NULL) {
@@ -1142,7 +1234,7 @@ static int run_jobs(struct run *r, struct job *jobs, size_t n)
             failed++;
         /* A lost DC ends the batch; --stop-on-error ends it at any
          * failure. */
-        if (r->last == SP_CONNECT
+        if ((r->last == SP_CONNECT && !sp_conn_alive(r->conn))
             || (rc != EXIT_DONE && r->o->stop_on_error)) {
             i++;
             break;
@@ -1256,6 +1348,7 @@ int main(int argc, char *argv[])
         .cacert = o.cacert,   .bind_dn = o.simple ? o.bind_dn : NULL,
         .password = password, .keytab = o.keytab,
         .principal = o.principal,
+        .on_attempt = rearm_deadline, .attempt_ctx = &o.timeout,
     };
     arm_deadline(o.timeout, o.uri);
     r.conn = sp_conn_new();

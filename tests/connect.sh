@@ -231,3 +231,57 @@ t "a computer may register an SPN of its own name"
 run --principal 'MACH1$' --password-file "$WRAP_DIR/machpass" -S HTTP/mach1.spn.test MACH1
 rc 0
 out_has "Updated object"
+
+# ------------------------------------------------- from the code review
+t "an empty password is refused (it would be an anonymous bind): exit 2"
+: >"$WRAP_DIR/emptypass"
+run -Z --simple --bind-dn "CN=Administrator,$U" --password-file "$WRAP_DIR/emptypass" -L WEB01
+rc 2
+err_has "empty password"
+
+t "a URI list is tried one URI at a time: no simple bind over its plain one"
+run -H "ldaps://127.0.0.1:1 $TESTDC_URI" --simple --bind-dn "CN=Administrator,$U" \
+	--password-file "$WRAP_DIR/pass" -L WEB01
+rc 2
+err_has "without TLS"
+
+t "a DC that accepts and never answers: the next in the list gets its turn"
+python3 -c 'import socket,time,sys
+s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 0)); s.listen(5); print(s.getsockname()[1]); sys.stdout.flush()
+c=[]
+end=time.time()+20
+while time.time()<end:
+    s.settimeout(1)
+    try: c.append(s.accept())
+    except socket.timeout: pass' >"$WRAP_DIR/silent.port" &
+silent=$!
+for _ in $(seq 100); do [[ -s $WRAP_DIR/silent.port ]] && break; sleep 0.1; done
+start=$SECONDS
+run -v -H "ldap://localhost:$(cat "$WRAP_DIR/silent.port") $TESTDC_URI" --timeout 2 -L WEB01
+kill "$silent" 2>/dev/null; wait "$silent" 2>/dev/null
+rc 0
+out_has "Registered ServicePrincipalNames for $W1:"
+(( SECONDS - start <= 5 )) || _fail "took $((SECONDS - start)) s"
+
+t "--json when the deadline strikes: still a document, exit 4"
+python3 -c 'import socket,time,sys
+s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 0)); s.listen(5); print(s.getsockname()[1]); sys.stdout.flush()
+c=[]
+end=time.time()+20
+while time.time()<end:
+    s.settimeout(1)
+    try: c.append(s.accept())
+    except socket.timeout: pass' >"$WRAP_DIR/silent2.port" &
+silent=$!
+for _ in $(seq 100); do [[ -s $WRAP_DIR/silent2.port ]] && break; sleep 0.1; done
+run --json -H "ldap://localhost:$(cat "$WRAP_DIR/silent2.port")" --timeout 1 -L WEB01
+kill "$silent" 2>/dev/null; wait "$silent" 2>/dev/null
+rc 4
+same "exit in the document" "$(python3 -c 'import json,sys; print(json.load(sys.stdin)["exit"])' <<<"$out" 2>&1)" 4
+
+t "option values with control characters are refused before anything else"
+run --domain $'spn\x1btest' -L WEB01
+rc 2
+err_has "'spn\\x1btest'"

@@ -14,12 +14,16 @@ dc_pkgs=(samba samba-dsdb-modules samba-vfs-modules samba-ad-provision krb5-user
 	ldap-utils libsasl2-modules-gssapi-mit openssl ldb-tools iproute2
 	libnss-wrapper libresolv-wrapper faketime python3 time)
 
+# make check-valgrind, make lint, make fuzz.
+tool_pkgs=(valgrind cppcheck clang-tidy clang libclang-rt-14-dev)
+
 case "${1:-}" in
 build) want=("${build_pkgs[@]}") ;;
 dc) want=("${dc_pkgs[@]}") ;;
 all) want=("${build_pkgs[@]}" "${dc_pkgs[@]}") ;;
+tools) want=("${build_pkgs[@]}" "${tool_pkgs[@]}") ;;
 *)
-	echo "usage: $0 build|dc|all" >&2
+	echo "usage: $0 build|dc|all|tools" >&2
 	exit 2
 	;;
 esac

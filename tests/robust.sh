@@ -444,6 +444,11 @@ if rb_on any; then
 		_fail "tests/hostile is not built (make tests/hostile)"
 	elif ! command -v valgrind >/dev/null; then
 		rb_note "valgrind not installed: skipped"
+	elif [[ ${SETSPN_SANITIZE:-} == 1 ]]; then
+		# an ASan build cannot run under valgrind; the sanitizers watch it
+		o=$(tests/hostile -q tests/hostile.txt 2>&1)
+		same "exit status of the sanitizer build" "$?" 0
+		rb_note "sanitizer build: ${o##*$'\n'}"
 	else
 		s=$(rb_us)
 		o=$(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \

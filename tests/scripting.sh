@@ -295,3 +295,23 @@ run --json -Y JS1
 rc 2
 same "exit" "$(jget 'd["exit"]')" 2
 [[ $(jget 'd["error"]') == *"'-Y'"* ]] || _fail "error does not name the option" "$out"
+
+t "--batch line with a NUL byte: refused, nothing runs"
+printf -- '-L JS1\n-L J\0S2\n' >"$TESTDC_DIR/nul"
+run --batch "$TESTDC_DIR/nul"
+rc 2
+err_has "batch line 2: contains a NUL byte"
+
+t "--dry-run --batch sees its own earlier lines: move an SPN between accounts"
+printf -- '-D HTTP/js1.spn.test JS1\n-S HTTP/js1.spn.test JS2\n' >"$TESTDC_DIR/move"
+before=$(dump)
+run -n --batch "$TESTDC_DIR/move"
+rc 0
+same "two records" "$(grep -c '^changetype: modify' <<<"$out")" 2
+same "nothing written" "$(dump)" "$before"
+
+t "--dry-run --batch: add then delete on one account"
+printf -- '-S HTTP/addrm.spn.test JS1\n-D HTTP/addrm.spn.test JS1\n' >"$TESTDC_DIR/addrm"
+run -n --batch "$TESTDC_DIR/addrm"
+rc 0
+same "two records" "$(grep -c '^changetype: modify' <<<"$out")" 2
