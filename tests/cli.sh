@@ -495,17 +495,7 @@ rc 3
 err_has "ldap/127.${TESTDC_IP##*.}"
 
 t "a server that never answers: exit 4 within --timeout"
-python3 -c 'import socket,time,sys
-s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", 0)); s.listen(5); print(s.getsockname()[1]); sys.stdout.flush()
-c=[]
-end=time.time()+30
-while time.time()<end:
-    s.settimeout(1)
-    try: c.append(s.accept())
-    except socket.timeout: pass' >"$TESTDC_DIR/silent.port" &
-silent=$!
-for _ in $(seq 100); do [[ -s $TESTDC_DIR/silent.port ]] && break; sleep 0.1; done
+silent_server "$TESTDC_DIR/silent.port"
 start=$SECONDS
 run -H "ldap://localhost:$(cat "$TESTDC_DIR/silent.port")" --timeout 2 -L WEB01
 kill "$silent" 2>/dev/null; wait "$silent" 2>/dev/null

@@ -246,17 +246,7 @@ rc 2
 err_has "without TLS"
 
 t "a DC that accepts and never answers: the next in the list gets its turn"
-python3 -c 'import socket,time,sys
-s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", 0)); s.listen(5); print(s.getsockname()[1]); sys.stdout.flush()
-c=[]
-end=time.time()+20
-while time.time()<end:
-    s.settimeout(1)
-    try: c.append(s.accept())
-    except socket.timeout: pass' >"$WRAP_DIR/silent.port" &
-silent=$!
-for _ in $(seq 100); do [[ -s $WRAP_DIR/silent.port ]] && break; sleep 0.1; done
+silent_server "$WRAP_DIR/silent.port"
 start=$SECONDS
 run -v -H "ldap://localhost:$(cat "$WRAP_DIR/silent.port") $TESTDC_URI" --timeout 2 -L WEB01
 kill "$silent" 2>/dev/null; wait "$silent" 2>/dev/null
@@ -265,17 +255,7 @@ out_has "Registered ServicePrincipalNames for $W1:"
 (( SECONDS - start <= 5 )) || _fail "took $((SECONDS - start)) s"
 
 t "--json when the deadline strikes: still a document, exit 4"
-python3 -c 'import socket,time,sys
-s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", 0)); s.listen(5); print(s.getsockname()[1]); sys.stdout.flush()
-c=[]
-end=time.time()+20
-while time.time()<end:
-    s.settimeout(1)
-    try: c.append(s.accept())
-    except socket.timeout: pass' >"$WRAP_DIR/silent2.port" &
-silent=$!
-for _ in $(seq 100); do [[ -s $WRAP_DIR/silent2.port ]] && break; sleep 0.1; done
+silent_server "$WRAP_DIR/silent2.port"
 run --json -H "ldap://localhost:$(cat "$WRAP_DIR/silent2.port")" --timeout 1 -L WEB01
 kill "$silent" 2>/dev/null; wait "$silent" 2>/dev/null
 rc 4

@@ -135,6 +135,22 @@ same() {
 	[[ $2 == "$3" ]] || _fail "$1" "expected: $3" "got:      $2"
 }
 
+# silent_server FILE: a listener on 127.0.0.1 that accepts connections and
+# never answers, for 30 s; its port goes to FILE, its PID to $silent.
+silent_server() {
+	python3 -c 'import socket,time,sys
+s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 0)); s.listen(5); print(s.getsockname()[1]); sys.stdout.flush()
+c=[]
+end=time.time()+30
+while time.time()<end:
+    s.settimeout(1)
+    try: c.append(s.accept())
+    except socket.timeout: pass' >"$1" &
+	silent=$!
+	for _ in $(seq 100); do [[ -s $1 ]] && break; sleep 0.1; done
+}
+
 summary() {
 	_finish
 	if ((${#FAILED_NAMES[@]})); then

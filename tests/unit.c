@@ -622,29 +622,32 @@ static char *parse(struct options *o, ...)
     return args_parse(argc, argv, o);
 }
 
-#define parse_ok(o, ...)                                                  \
-    do {                                                                  \
-        char *err_ = parse((o), __VA_ARGS__, (const char *)NULL);         \
-        if (err_ != NULL) {                                               \
-            print_error("unexpected error: %s\n", err_);                 \
-            free(err_);                                                   \
-            fail();                                                       \
-        }                                                                 \
-    } while (0)
+/* A parser's verdict: accepted (err NULL), or refused with exactly want. */
+static void expect_ok(char *err)
+{
+    if (err != NULL) {
+        print_error("unexpected error: %s\n", err);
+        free(err);
+        fail();
+    }
+}
 
-#define parse_err(o, want, ...)                                           \
-    do {                                                                  \
-        char *err_ = parse((o), __VA_ARGS__, (const char *)NULL);         \
-        if (err_ == NULL)                                                 \
-            fail_msg("accepted, expected \"%s\"", (want));               \
-        if (strcmp(err_, (want)) != 0) {                                  \
-            print_error("got      \"%s\"\nexpected \"%s\"\n", err_,      \
-                        (want));                                          \
-            free(err_);                                                   \
-            fail();                                                       \
-        }                                                                 \
-        free(err_);                                                       \
-    } while (0)
+static void expect_err(char *err, const char *want)
+{
+    if (err == NULL)
+        fail_msg("accepted, expected \"%s\"", want);
+    if (strcmp(err, want) != 0) {
+        print_error("got      \"%s\"\nexpected \"%s\"\n", err, want);
+        free(err);
+        fail();
+    }
+    free(err);
+}
+
+#define parse_ok(o, ...) \
+    expect_ok(parse((o), __VA_ARGS__, (const char *)NULL))
+#define parse_err(o, want, ...) \
+    expect_err(parse((o), __VA_ARGS__, (const char *)NULL), (want))
 
 static void args_defaults(void **state)
 {
@@ -2645,29 +2648,10 @@ static char *parse_line(struct request *q, ...)
     return args_parse_line(argc, argv, q);
 }
 
-#define line_ok(q, ...)                                                   \
-    do {                                                                  \
-        char *err_ = parse_line((q), __VA_ARGS__, (const char *)NULL);    \
-        if (err_ != NULL) {                                               \
-            print_error("unexpected error: %s\n", err_);                 \
-            free(err_);                                                   \
-            fail();                                                       \
-        }                                                                 \
-    } while (0)
-
-#define line_err(q, want, ...)                                            \
-    do {                                                                  \
-        char *err_ = parse_line((q), __VA_ARGS__, (const char *)NULL);    \
-        if (err_ == NULL)                                                 \
-            fail_msg("accepted, expected \"%s\"", (want));               \
-        if (strcmp(err_, (want)) != 0) {                                  \
-            print_error("got      \"%s\"\nexpected \"%s\"\n", err_,      \
-                        (want));                                          \
-            free(err_);                                                   \
-            fail();                                                       \
-        }                                                                 \
-        free(err_);                                                       \
-    } while (0)
+#define line_ok(q, ...) \
+    expect_ok(parse_line((q), __VA_ARGS__, (const char *)NULL))
+#define line_err(q, want, ...) \
+    expect_err(parse_line((q), __VA_ARGS__, (const char *)NULL), (want))
 
 #define NOT_IN_LINE(opt)                                                  \
     "option '" opt "' is not allowed in a batch line (give it on the "    \
