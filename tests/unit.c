@@ -625,23 +625,27 @@ static char *parse(struct options *o, ...)
 /* A parser's verdict: accepted (err NULL), or refused with exactly want. */
 static void expect_ok(char *err)
 {
-    if (err != NULL) {
+    bool ok = err == NULL;
+
+    if (!ok)
         print_error("unexpected error: %s\n", err);
-        free(err);
+    free(err);
+    if (!ok)
         fail();
-    }
 }
 
 static void expect_err(char *err, const char *want)
 {
+    bool same;
+
     if (err == NULL)
         fail_msg("accepted, expected \"%s\"", want);
-    if (strcmp(err, want) != 0) {
+    same = strcmp(err, want) == 0;
+    if (!same)
         print_error("got      \"%s\"\nexpected \"%s\"\n", err, want);
-        free(err);
-        fail();
-    }
     free(err);
+    if (!same)
+        fail();
 }
 
 #define parse_ok(o, ...) \

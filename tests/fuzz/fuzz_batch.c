@@ -21,17 +21,8 @@
 
 #include "args.h"
 #include "batch.h"
+#include "fuzz.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)                                                         \
-    do {                                                                    \
-        if (!(cond)) {                                                      \
-            fprintf(stderr, "%s:%d: broken promise: %s\n", __FILE__,        \
-                    __LINE__, #cond);                                       \
-            abort();                                                        \
-        }                                                                   \
-    } while (0)
 
 /* s is NULL or points into one of argv[first..argc): an argument, or the
  * value part of "--name=value". */

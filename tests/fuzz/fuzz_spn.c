@@ -23,18 +23,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "fuzz.h"
 #include "spn.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)                                                         \
-    do {                                                                    \
-        if (!(cond)) {                                                      \
-            fprintf(stderr, "%s:%d: broken promise: %s\n", __FILE__,        \
-                    __LINE__, #cond);                                       \
-            abort();                                                        \
-        }                                                                   \
-    } while (0)
 
 #define MAX_ALIASES 64
 
