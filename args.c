@@ -4,29 +4,16 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-__attribute__((format(printf, 1, 2)))
-static char *message(const char *fmt, ...)
-{
-    va_list ap;
-    char *m;
-
-    va_start(ap, fmt);
-    m = xvasprintf(fmt, ap);
-    va_end(ap);
-    return m;
-}
 
 /* "<before> '<value>'<after>", the user's value quoted safely. */
 static char *bad_value(const char *before, const char *value,
                        const char *after)
 {
     char *q = quote_value(value);
-    char *m = message("%s %s%s", before, q, after);
+    char *m = xasprintf("%s %s%s", before, q, after);
 
     free(q);
     return m;
@@ -61,7 +48,7 @@ static char *parse_int(const char *opt, const char *arg, int min, int max,
     v = strtol(arg, &end, 10);
     if (!(isdigit((unsigned char)arg[0]) || arg[0] == '-') || errno != 0 || end == arg || *end != '\0' || v < min || v > max) {
         char *q = quote_value(arg);
-        char *m = message("%s takes a whole number from %d to %d, not %s",
+        char *m = xasprintf("%s takes a whole number from %d to %d, not %s",
                           opt, min, max, q);
 
         free(q);
@@ -100,10 +87,10 @@ static char *parse_long(const char *arg, int argc, char *const argv[],
         return bad_value("unknown option", arg, "");
     if (needs && value == NULL) {
         if (*i + 1 >= argc)
-            return message("%.*s needs a value", (int)len, arg);
+            return xasprintf("%.*s needs a value", (int)len, arg);
         value = argv[++*i];
     } else if (!needs && value != NULL) {
-        return message("%.*s takes no value", (int)len, arg);
+        return xasprintf("%.*s takes no value", (int)len, arg);
     }
 
 #define IS(name) (strlen(name) == len && strncmp(arg, name, len) == 0)
@@ -132,11 +119,11 @@ static char *parse_long(const char *arg, int argc, char *const argv[],
     else if (IS("--page-size"))
         return parse_int("--page-size", value, 1, 100000, &o->page_size);
     else if (IS("--batch") && *value == '\0')
-        return message("--batch needs a file name (- for standard input)");
+        return xasprintf("--batch needs a file name (- for standard input)");
     else if (IS("--uri") && *value == '\0')
-        return message("--uri needs a non-empty LDAP URI");
+        return xasprintf("--uri needs a non-empty LDAP URI");
     else if (*value == '\0')
-        return message("%.*s needs a non-empty value", (int)len, arg);
+        return xasprintf("%.*s needs a non-empty value", (int)len, arg);
     else if (spn_check_lookup(value) != NULL) {
         char *name = xstrndup(arg, len);
         char *m = bad_value(name, value, ": a value with control characters "
@@ -170,7 +157,7 @@ static char *parse_long(const char *arg, int argc, char *const argv[],
 static char *set_verb(struct request *r, enum verb v)
 {
     if (r->verb != VERB_NONE && r->verb != v)
-        return message("%s and %s cannot be combined", verb_switch(r->verb),
+        return xasprintf("%s and %s cannot be combined", verb_switch(r->verb),
                        verb_switch(v));
     r->verb = v;
     return NULL;
@@ -191,7 +178,7 @@ static char *parse_short(const char *arg, int argc, char *const argv[],
         return NULL;
     case 'H':
         if (*i + 1 >= argc || argv[*i + 1][0] == '\0')
-            return message("-H needs an LDAP URI");
+            return xasprintf("-H needs an LDAP URI");
         if (spn_check_lookup(argv[*i + 1]) != NULL)
             return bad_value("-H", argv[*i + 1], ": a value with control "
                                                  "characters or over 2048 "
@@ -225,15 +212,15 @@ static char *parse_short(const char *arg, int argc, char *const argv[],
         enum account_kind k = up == 'C' ? KIND_COMPUTER : KIND_USER;
 
         if (r->kind != KIND_ANY && r->kind != k)
-            return message("-C and -U cannot be combined");
+            return xasprintf("-C and -U cannot be combined");
         r->kind = k;
         return NULL;
     }
     case 'T':
         if (*i + 1 >= argc)
-            return message("-T needs a domain (\"\" or * for the current one)");
+            return xasprintf("-T needs a domain (\"\" or * for the current one)");
         if (r->ndomains == MAX_DOMAINS)
-            return message("at most %d -T domains", MAX_DOMAINS);
+            return xasprintf("at most %d -T domains", MAX_DOMAINS);
         r->domains[r->ndomains++] = argv[++*i];
         return NULL;
     default:
@@ -249,7 +236,7 @@ static char *check_request(struct options *o, const char *pos[], int npos)
 
     if (r->verb == VERB_NONE) {
         if (npos == 0)
-            return message("no account given");
+            return xasprintf("no account given");
         r->verb = VERB_LIST;
     }
     switch (r->verb) {
@@ -268,7 +255,7 @@ static char *check_request(struct options *o, const char *pos[], int npos)
     if (npos < want) {
         static const char *const needs[] = { "", "an account",
                                              "an SPN and an account" };
-        return message("%s needs %s", verb_switch(r->verb),
+        return xasprintf("%s needs %s", verb_switch(r->verb),
                        r->verb == VERB_QUERY ? "an SPN" : needs[want]);
     }
     if (npos > want)
@@ -286,12 +273,12 @@ static char *check_request(struct options *o, const char *pos[], int npos)
     if ((r->forest || r->ndomains > 0) && r->verb != VERB_ADD_CHECK
         && r->verb != VERB_ADD && r->verb != VERB_QUERY
         && r->verb != VERB_SCAN)
-        return message("%s applies only to -S, -A, -Q and -X",
+        return xasprintf("%s applies only to -S, -A, -Q and -X",
                        r->forest ? "-F" : "-T");
     if (r->forest && r->ndomains > 0)
-        return message("-F and -T cannot be combined");
+        return xasprintf("-F and -T cannot be combined");
     if (r->kind != KIND_ANY && r->account == NULL)
-        return message("%s applies only to switches that take an account",
+        return xasprintf("%s applies only to switches that take an account",
                        r->kind == KIND_COMPUTER ? "-C" : "-U");
     return NULL;
 }
@@ -300,16 +287,16 @@ static char *check_request(struct options *o, const char *pos[], int npos)
 static char *check_credentials(const struct options *o)
 {
     if (o->simple && o->bind_dn == NULL)
-        return message("--simple needs --bind-dn DN");
+        return xasprintf("--simple needs --bind-dn DN");
     if (o->bind_dn != NULL && !o->simple)
-        return message("--bind-dn goes with --simple");
+        return xasprintf("--bind-dn goes with --simple");
     if (o->simple && (o->keytab != NULL || o->principal != NULL))
-        return message("--simple cannot be combined with --keytab or "
+        return xasprintf("--simple cannot be combined with --keytab or "
                        "--principal");
     if (o->keytab != NULL && o->password_file != NULL)
-        return message("--keytab and --password-file cannot be combined");
+        return xasprintf("--keytab and --password-file cannot be combined");
     if (o->password_file != NULL && !o->simple && o->principal == NULL)
-        return message("--password-file needs --principal (or --simple)");
+        return xasprintf("--password-file needs --principal (or --simple)");
     return NULL;
 }
 
@@ -363,15 +350,15 @@ static char *parse(int first, int argc, char *const argv[], struct options *o,
         err = check_credentials(o);
     if (err == NULL && o->batch != NULL
         && (o->req.verb != VERB_NONE || npos > 0))
-        err = message("--batch takes its commands from the file, not from "
+        err = xasprintf("--batch takes its commands from the file, not from "
                       "the command line");
     else if (err == NULL && o->batch != NULL
              && (o->req.forest || o->req.ndomains > 0
                  || o->req.kind != KIND_ANY))
-        err = message("with --batch, give -F, -T, -C and -U on the lines "
+        err = xasprintf("with --batch, give -F, -T, -C and -U on the lines "
                       "they apply to");
     else if (err == NULL && line && o->empty)
-        err = message("no command");
+        err = xasprintf("no command");
     else if (err == NULL && !o->help && !o->version && !o->empty
              && o->batch == NULL)
         err = check_request(o, pos, npos);
