@@ -38,8 +38,10 @@ DEFS       := -std=c11 -D_GNU_SOURCE -DSETSPN_VERSION='"$(VERSION)"'
 ALL_CFLAGS  = $(DEFS) $(WARN) $(PKG_CFLAGS) $(CFLAGS) $(SAN_CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(SAN_LDFLAGS)
 
-CORE_OBJS := spn.o status.o args.o output.o scan.o batch.o report.o discover.o msg.o xalloc.o
-OBJS      := setspn.o ldap_ops.o creds.o $(CORE_OBJS)
+CORE_OBJS := spn.o account.o filter.o quote.o status.o args.o output.o \
+             scan.o batch.o report.o discover.o msg.o xalloc.o entry.o \
+             plan.o wire.o
+OBJS      := setspn.o verbs.o session.o ldap_ops.o conn.o creds.o $(CORE_OBJS)
 HEADERS   := $(wildcard *.h)
 
 # Every object depends on this stamp, rewritten only when the compiler or
@@ -65,9 +67,19 @@ tests/hostile: tests/hostile.c $(CORE_OBJS) $(HEADERS) $(FLAGS_STAMP)
 	$(CC) $(ALL_CFLAGS) -I. -o $@ tests/hostile.c $(CORE_OBJS) $(ALL_LDFLAGS) \
 	    $(LIBS)
 
-tests/unit: tests/unit.c $(CORE_OBJS) $(HEADERS) $(FLAGS_STAMP)
-	$(CC) $(ALL_CFLAGS) -I. -o $@ tests/unit.c $(CORE_OBJS) $(ALL_LDFLAGS) \
-	    $(LIBS) $(CMOCKA_LIBS)
+# The unit tests: tests/unit/<module>.c, one cmocka group each, and
+# tests/unit/main.c, built into one binary, tests/unit-tests (the name
+# tests/unit is the sources' directory; "make tests/unit" builds it).
+# creds.o for creds_hint, which needs libkrb5 (in LIBS).
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+UNIT_BIN  := tests/unit-tests
+
+tests/unit: $(UNIT_BIN)
+
+$(UNIT_BIN): $(UNIT_SRCS) tests/unit/unit.h $(CORE_OBJS) creds.o $(HEADERS) \
+             $(FLAGS_STAMP)
+	$(CC) $(ALL_CFLAGS) -I. -o $@ $(UNIT_SRCS) $(CORE_OBJS) creds.o \
+	    $(ALL_LDFLAGS) $(LIBS) $(CMOCKA_LIBS)
 
 # ----------------------------------------------------------------- tests
 # Sanitizer settings for the test run.  exitcode=99: no setspn exit status
@@ -146,7 +158,7 @@ endif
 	@$(MAKE) --no-print-directory setspn tests/unit tests/hostile
 	@echo "unit tests under valgrind"
 	@mkdir -p tests/tmp
-	@$(VALGRIND) --log-file=tests/tmp/unit.valgrind ./tests/unit \
+	@$(VALGRIND) --log-file=tests/tmp/unit.valgrind ./$(UNIT_BIN) \
 	    >tests/tmp/unit.out 2>&1; rc=$$?; \
 	    grep -E '^\[ +(PASSED|FAILED) +\]' tests/tmp/unit.out; \
 	    if [ $$rc -ne 0 ] || [ -s tests/tmp/unit.valgrind ]; then \
@@ -227,7 +239,7 @@ fuzz: fuzz-build
 # ------------------------------------------------------------------ lint
 # cppcheck, then clang-tidy (.clang-tidy, tests/.clang-tidy), over every
 # project C file, the tests' included; either one's finding fails make.
-LINT_SRCS   = $(wildcard *.c) tests/unit.c tests/hostile.c \
+LINT_SRCS   = $(wildcard *.c) $(UNIT_SRCS) tests/hostile.c \
               $(wildcard tests/fuzz/*.c)
 # System headers are not given to cppcheck (slow, and not ours to check).
 CPPCHECK    := cppcheck --enable=warning,style,performance,portability \
@@ -240,7 +252,7 @@ CLANG_TIDY  ?= clang-tidy
 TIDY_FLAGS   = $(DEFS) $(WARN) $(PKG_CFLAGS) -I.
 # cmocka 1.1.5 declares _fail (every failed assertion ends there, with a
 # longjmp) as returning, so the analyzer follows paths past failed
-# assertions: for tests/unit.c it is told the truth, in a header forced in.
+# assertions: for tests/unit/*.c it is told the truth, in a header forced in.
 TIDY_CMOCKA := tests/tmp/lint/cmocka-noreturn.h
 
 $(TIDY_CMOCKA): Makefile
@@ -259,7 +271,7 @@ lint-tidy/%: SHELL := /bin/bash
 lint-tidy/%: .SHELLFLAGS := -o pipefail -c
 lint-tidy/%: FORCE
 	@$(CLANG_TIDY) --quiet $* -- $(TIDY_FLAGS) \
-	    $(if $(filter tests/unit.c,$*),-include $(TIDY_CMOCKA)) 2>&1 | \
+	    $(if $(filter tests/unit/%,$*),-include $(TIDY_CMOCKA)) 2>&1 | \
 	    { grep -v '^[0-9]* warnings\? generated\.$$' || true; }
 
 lint:
@@ -281,9 +293,10 @@ install: setspn
 	install -m 644 man/setspn.1 $(DESTDIR)$(MANDIR)/man1/setspn.1
 
 clean:
-	rm -f setspn tests/unit tests/hostile *.o $(FLAGS_STAMP)
+	rm -f setspn $(UNIT_BIN) tests/hostile *.o $(FLAGS_STAMP)
 	rm -rf $(FUZZ_BUILD)
 
 FORCE:
 
-.PHONY: all check check-valgrind demo bench fuzz fuzz-build lint install clean FORCE
+.PHONY: all check check-valgrind demo bench fuzz fuzz-build lint install clean FORCE \
+        tests/unit

@@ -1,12 +1,14 @@
 #include "args.h"
 
-#include "xalloc.h"
-
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "quote.h"
+#include "spn.h"
+#include "xalloc.h"
 
 /* "<before> '<value>'<after>", the user's value quoted safely. */
 static char *bad_value(const char *before, const char *value,
@@ -19,23 +21,42 @@ static char *bad_value(const char *before, const char *value,
     return m;
 }
 
+/* The Setspn verbs: switch letter, and the name JSON reports. */
 static const struct {
     char letter; /* upper case; matched case-insensitively */
     enum verb verb;
+    const char *name;
 } verbs[] = {
-    { 'L', VERB_LIST },  { 'S', VERB_ADD_CHECK }, { 'A', VERB_ADD },
-    { 'D', VERB_DELETE }, { 'Q', VERB_QUERY },     { 'R', VERB_RESET },
-    { 'X', VERB_SCAN },
+    { 'L', VERB_LIST, "list" },     { 'S', VERB_ADD_CHECK, "add" },
+    { 'A', VERB_ADD, "add" },       { 'D', VERB_DELETE, "delete" },
+    { 'Q', VERB_QUERY, "query" },   { 'R', VERB_RESET, "reset" },
+    { 'X', VERB_SCAN, "scan" },
 };
 
-const char *verb_switch(enum verb v)
+#define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
+
+/* VERB_NONE (an account alone) lists. */
+static size_t verb_index(enum verb v)
 {
-    static const char *names[] = {
-        [VERB_NONE] = "-L", [VERB_LIST] = "-L",   [VERB_ADD_CHECK] = "-S",
-        [VERB_ADD] = "-A",  [VERB_DELETE] = "-D", [VERB_QUERY] = "-Q",
-        [VERB_RESET] = "-R", [VERB_SCAN] = "-X",
-    };
-    return names[v];
+    for (size_t k = 0; k < NVERBS; k++)
+        if (verbs[k].verb == v)
+            return k;
+    return 0;
+}
+
+const char *args_verb_switch(enum verb v)
+{
+    static char sw[NVERBS][3];
+    size_t k = verb_index(v);
+
+    sw[k][0] = '-';
+    sw[k][1] = verbs[k].letter;
+    return sw[k];
+}
+
+const char *args_verb_name(enum verb v)
+{
+    return verbs[verb_index(v)].name;
 }
 
 static char *parse_int(const char *opt, const char *arg, int min, int max,
@@ -157,8 +178,8 @@ static char *parse_long(const char *arg, int argc, char *const argv[],
 static char *set_verb(struct request *r, enum verb v)
 {
     if (r->verb != VERB_NONE && r->verb != v)
-        return xasprintf("%s and %s cannot be combined", verb_switch(r->verb),
-                       verb_switch(v));
+        return xasprintf("%s and %s cannot be combined", args_verb_switch(r->verb),
+                       args_verb_switch(v));
     r->verb = v;
     return NULL;
 }
@@ -255,7 +276,7 @@ static char *check_request(struct options *o, const char *pos[], int npos)
     if (npos < want) {
         static const char *const needs[] = { "", "an account",
                                              "an SPN and an account" };
-        return xasprintf("%s needs %s", verb_switch(r->verb),
+        return xasprintf("%s needs %s", args_verb_switch(r->verb),
                        r->verb == VERB_QUERY ? "an SPN" : needs[want]);
     }
     if (npos > want)

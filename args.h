@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "spn.h"
+#include "account.h"
 
 enum verb {
     VERB_NONE,
@@ -75,6 +75,8 @@ char *args_parse(int argc, char *const argv[], struct options *o);
 char *args_parse_line(int argc, char *const argv[], struct request *q);
 
 /* The switch letter of a verb, for messages ("-S"). */
-const char *verb_switch(enum verb v);
+const char *args_verb_switch(enum verb v);
+/* Its name in the JSON document ("add"). */
+const char *args_verb_name(enum verb v);
 
 #endif

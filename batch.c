@@ -1,8 +1,15 @@
 #include "batch.h"
 
+#include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "quote.h"
+#include "report.h"
+#include "spn.h"
+#include "xalloc.h"
 
 struct words {
     char **v;
@@ -110,4 +117,122 @@ const char *batch_split(const char *line, char ***argv, int *argc)
     *argv = w.v;
     *argc = w.n;
     return NULL;
+}
+
+char *batch_check_job(struct job *j)
+{
+    const struct request *q = &j->q;
+    const char *why;
+    char *msg = NULL, *v;
+
+    if (q->spn != NULL) {
+        bool writes = q->verb == VERB_ADD_CHECK || q->verb == VERB_ADD;
+
+        why = writes ? spn_check_write(q->spn) : spn_check_lookup(q->spn);
+        if (why != NULL) {
+            v = quote_value(q->spn);
+            msg = xasprintf("invalid SPN %s: %s", v, why);
+            free(v);
+            return msg;
+        }
+    }
+    for (size_t i = 0; i < q->ndomains; i++) {
+        why = account_check_domain(q->domains[i]);
+        if (why != NULL) {
+            v = quote_value(q->domains[i]);
+            msg = xasprintf("invalid domain %s for -T: %s", v, why);
+            free(v);
+            return msg;
+        }
+    }
+    if (q->account != NULL) {
+        why = account_parse(q->account, &j->ref);
+        if (why != NULL) {
+            v = quote_value(q->account);
+            msg = xasprintf("invalid account %s: %s", v, why);
+            free(v);
+        }
+    }
+    return msg;
+}
+
+void batch_jobs_free(struct job *jobs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        account_ref_free(&jobs[i].ref);
+        batch_free_words(jobs[i].words, jobs[i].nwords);
+    }
+    free(jobs);
+}
+
+/* Parses and checks one line; a message (malloc'd) if it is bad. */
+static char *read_line(char *line, size_t len, bool idempotent,
+                       struct job *j)
+{
+    const char *why = len != strlen(line)
+                          ? "contains a NUL byte"
+                          : batch_split(line, &j->words, &j->nwords);
+    char *err;
+
+    if (why != NULL)
+        return xstrdup(why);
+    if (j->nwords == 0)
+        return NULL;
+    err = args_parse_line(j->nwords, j->words, &j->q);
+    j->q.idempotent = j->q.idempotent || idempotent;
+    return err != NULL ? err : batch_check_job(j);
+}
+
+enum status batch_read(const char *path, bool idempotent, struct job **jobs,
+                       size_t *njobs)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+    char *line = NULL;
+    size_t cap = 0;
+    int lineno = 0;
+    enum status st = ST_OK;
+
+    *jobs = NULL;
+    *njobs = 0;
+    if (f == NULL) {
+        report_failure("cannot read batch file %s: %s", path,
+                       strerror(errno));
+        return ST_INVALID;
+    }
+    for (ssize_t len; (len = getline(&line, &cap, f)) >= 0;) {
+        struct job j = { .line = ++lineno };
+        char *err = read_line(line, (size_t)len, idempotent, &j);
+
+        if (err != NULL) {
+            report_begin("none", NULL, NULL, lineno);
+            report_failure("batch line %d: %s", lineno, err);
+            report_outcome(ST_INVALID);
+            report_end();
+            free(err);
+            account_ref_free(&j.ref);
+            batch_free_words(j.words, j.nwords);
+            st = ST_INVALID;
+            continue;
+        }
+        if (j.nwords == 0) {
+            batch_free_words(j.words, j.nwords);
+            continue;
+        }
+        *jobs = xrealloc(*jobs, (*njobs + 1) * sizeof(**jobs));
+        (*jobs)[(*njobs)++] = j;
+    }
+    if (ferror(f)) {
+        report_failure("cannot read batch file %s: %s", path,
+                       strerror(errno));
+        st = ST_INVALID;
+    }
+    free(line);
+    if (f != stdin)
+        fclose(f);
+    if (st != ST_OK) {
+        batch_jobs_free(*jobs, *njobs);
+        *jobs = NULL;
+        *njobs = 0;
+    }
+    return st;
 }

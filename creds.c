@@ -2,12 +2,15 @@
 
 #include "xalloc.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,7 +22,7 @@ static krb5_ccache mem_cc;
 static char *mem_principal; /* who the private cache holds a ticket for */
 
 __attribute__((format(printf, 3, 4)))
-static enum sp_status say(char **msg, enum sp_status st, const char *fmt, ...)
+static enum status say(char **msg, enum status st, const char *fmt, ...)
 {
     va_list ap;
 
@@ -29,44 +32,61 @@ static enum sp_status say(char **msg, enum sp_status st, const char *fmt, ...)
     return st;
 }
 
-/* The words an admin can act on, for the errors people meet. */
-static enum sp_status krb_fail(krb5_context kc, krb5_error_code kr,
-                               const char *who, char **msg)
+/* The words an admin can act on, for the Kerberos errors people meet:
+ * by error code (from libkrb5) or by text (GSSAPI's, inside a bind's
+ * diagnostic). */
+static const struct {
+    krb5_error_code code;
+    const char *needle, *hint;
+} hints[] = {
+    { KRB5_KDC_UNREACH, "Cannot contact any KDC",
+      "no KDC answered: check the realm's kdc entries in krb5.conf, or DNS" },
+    { KRB5_REALM_CANT_RESOLVE, NULL,
+      "no KDC answered: check the realm's kdc entries in krb5.conf, or DNS" },
+    { KRB5KRB_AP_ERR_SKEW, "Clock skew",
+      "the clocks of this host and the KDC differ too much: synchronise "
+      "them" },
+    { KRB5KDC_ERR_PREAUTH_FAILED, NULL, "wrong password or key" },
+    { KRB5KRB_AP_ERR_BAD_INTEGRITY, NULL, "wrong password or key" },
+    { KRB5KDC_ERR_C_PRINCIPAL_UNKNOWN, NULL,
+      "the KDC does not know this principal" },
+    { KRB5_KT_NOTFOUND, NULL, "the keytab has no key for it" },
+    { KRB5KRB_AP_ERR_TKT_EXPIRED, "Ticket expired",
+      "the ticket expired: run kinit" },
+    { KRB5_FCC_NOFILE, "No Kerberos credentials",
+      "no Kerberos ticket: run kinit" },
+    { 0, "no mechanism available",
+      "the Cyrus SASL GSSAPI plugin is missing "
+      "(libsasl2-modules-gssapi-mit)" },
+    { 0, "Stronger", "the DC requires a stronger (signed or sealed) "
+                     "binding" },
+};
+
+const char *creds_hint(long code, const char *text)
+{
+    for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]); i++)
+        if ((code != 0 && hints[i].code == code)
+            || (code == 0 && text != NULL && hints[i].needle != NULL
+                && strstr(text, hints[i].needle) != NULL))
+            return hints[i].hint;
+    return NULL;
+}
+
+static enum status krb_fail(krb5_context kc, krb5_error_code kr,
+                            const char *who, char **msg)
 {
     const char *m = krb5_get_error_message(kc, kr);
-    enum sp_status st = SP_AUTH;
-    const char *hint = "";
+    const char *hint = creds_hint(kr, NULL);
 
-    switch (kr) {
-    case KRB5_KDC_UNREACH:
-    case KRB5_REALM_CANT_RESOLVE:
-        hint = ": no KDC answered (check the realm's kdc entries in "
-               "krb5.conf, or DNS)";
-        break;
-    case KRB5KRB_AP_ERR_SKEW:
-        hint = ": the clocks of this host and the KDC differ too much";
-        break;
-    case KRB5KDC_ERR_PREAUTH_FAILED:
-    case KRB5KRB_AP_ERR_BAD_INTEGRITY:
-        hint = ": wrong password or key";
-        break;
-    case KRB5KDC_ERR_C_PRINCIPAL_UNKNOWN:
-        hint = ": the KDC does not know this principal";
-        break;
-    case KRB5_KT_NOTFOUND:
-        hint = ": the keytab has no key for it";
-        break;
-    default:
-        break;
-    }
-    say(msg, st, "cannot get a Kerberos ticket for %s: %s%s", who, m, hint);
+    say(msg, ST_AUTH, "cannot get a Kerberos ticket for %s: %s%s%s", who, m,
+        hint ? ": " : "", hint ? hint : "");
     krb5_free_error_message(kc, m);
-    return st;
+    return ST_AUTH;
 }
 
 /* Checks the caller's cache: GSSAPI would otherwise fail later with a
  * long generic text. */
-static enum sp_status check_default(char **principal, char **msg)
+static enum status check_default(char **principal, char **msg)
 {
     krb5_context kc = NULL;
     krb5_ccache cc = NULL;
@@ -75,26 +95,26 @@ static enum sp_status check_default(char **principal, char **msg)
     krb5_creds creds;
     char *name = NULL;
     const char *ccname;
-    enum sp_status st = SP_OK;
+    enum status st = ST_OK;
     bool have_tgt = false;
     krb5_timestamp end = 0;
     krb5_error_code kr;
 
     if (krb5_init_context(&kc) != 0)
-        return say(msg, SP_AUTH, "cannot initialise Kerberos (check "
+        return say(msg, ST_AUTH, "cannot initialise Kerberos (check "
                                  "KRB5_CONFIG and /etc/krb5.conf)");
     kr = krb5_cc_default(kc, &cc);
     if (kr != 0) {
         const char *m = krb5_get_error_message(kc, kr);
 
-        st = say(msg, SP_AUTH, "cannot open the Kerberos credential cache: "
+        st = say(msg, ST_AUTH, "cannot open the Kerberos credential cache: "
                                "%s", m);
         krb5_free_error_message(kc, m);
         goto done;
     }
     ccname = krb5_cc_get_name(kc, cc);
     if (krb5_cc_get_principal(kc, cc, &me) != 0) {
-        st = say(msg, SP_AUTH, "no Kerberos credentials in %s:%s: run kinit "
+        st = say(msg, ST_AUTH, "no Kerberos credentials in %s:%s: run kinit "
                                "first (or use --keytab)",
                  krb5_cc_get_type(kc, cc), ccname ? ccname : "");
         goto done;
@@ -116,7 +136,7 @@ static enum sp_status check_default(char **principal, char **msg)
         krb5_cc_end_seq_get(kc, cc, &cur);
     }
     if (!have_tgt) {
-        st = say(msg, SP_AUTH, "no ticket-granting ticket for %s in %s: run "
+        st = say(msg, ST_AUTH, "no ticket-granting ticket for %s in %s: run "
                                "kinit first", name, ccname ? ccname : "");
     } else if ((time_t)(uint32_t)end <= time(NULL)) {
         char when[64] = "?";
@@ -125,10 +145,10 @@ static enum sp_status check_default(char **principal, char **msg)
 
         if (localtime_r(&t, &tm) != NULL)
             strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
-        st = say(msg, SP_AUTH, "the Kerberos ticket of %s expired at %s: run "
+        st = say(msg, ST_AUTH, "the Kerberos ticket of %s expired at %s: run "
                                "kinit to renew it", name, when);
-    } else if ((*principal = strdup(name)) == NULL) {
-        abort();
+    } else {
+        *principal = xstrdup(name);
     }
 done:
     krb5_free_unparsed_name(kc, name);
@@ -160,7 +180,7 @@ static krb5_error_code first_principal(krb5_context kc, krb5_keytab kt,
     return kr;
 }
 
-enum sp_status creds_acquire(const struct sp_creds *cr, char **principal,
+enum status creds_acquire(const struct creds *cr, char **principal,
                              char **msg)
 {
     krb5_principal me = NULL;
@@ -168,7 +188,7 @@ enum sp_status creds_acquire(const struct sp_creds *cr, char **principal,
     krb5_creds tgt;
     krb5_get_init_creds_opt *gio = NULL;
     krb5_error_code kr;
-    enum sp_status st = SP_OK;
+    enum status st = ST_OK;
     char *name = NULL, ccname[64];
     OM_uint32 minor;
 
@@ -178,14 +198,14 @@ enum sp_status creds_acquire(const struct sp_creds *cr, char **principal,
      * cache; the password is gone by then. */
     if (mem_principal != NULL) {
         *principal = xstrdup(mem_principal);
-        return SP_OK;
+        return ST_OK;
     }
     if (cr->keytab == NULL && cr->password == NULL)
         return check_default(principal, msg);
 
     memset(&tgt, 0, sizeof(tgt));
     if (krb5_init_context(&mem_ctx) != 0)
-        return say(msg, SP_AUTH, "cannot initialise Kerberos (check "
+        return say(msg, ST_AUTH, "cannot initialise Kerberos (check "
                                  "KRB5_CONFIG and /etc/krb5.conf)");
     if (cr->keytab != NULL) {
         if ((kr = krb5_kt_resolve(mem_ctx, cr->keytab, &kt)) != 0)
@@ -222,13 +242,12 @@ enum sp_status creds_acquire(const struct sp_creds *cr, char **principal,
         goto done;
     }
     if (gss_krb5_ccache_name(&minor, ccname, NULL) != GSS_S_COMPLETE) {
-        st = say(msg, SP_AUTH, "GSSAPI would not use the private credential "
+        st = say(msg, ST_AUTH, "GSSAPI would not use the private credential "
                                "cache");
         goto done;
     }
-    if ((*principal = strdup(name)) == NULL
-        || (mem_principal = strdup(name)) == NULL)
-        abort();
+    *principal = xstrdup(name);
+    mem_principal = xstrdup(name);
 done:
     krb5_free_cred_contents(mem_ctx, &tgt);
     krb5_get_init_creds_opt_free(mem_ctx, gio);
@@ -249,4 +268,71 @@ void creds_release(void)
     mem_ctx = NULL;
     free(mem_principal);
     mem_principal = NULL;
+}
+
+enum status creds_read_password(const char *file, const char *who,
+                                char **password, char **msg)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    FILE *f;
+    struct termios old, quiet;
+    bool tty;
+
+    *password = NULL;
+    *msg = NULL;
+    if (file != NULL) {
+        f = fopen(file, "r");
+        if (f == NULL)
+            return say(msg, ST_INVALID, "cannot read password file %s: %s",
+                       file, strerror(errno));
+        tty = false;
+    } else {
+        int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+        if (fd < 0 || (f = fdopen(fd, "r+")) == NULL) {
+            if (fd >= 0)
+                close(fd);
+            return say(msg, ST_INVALID, "a password is needed and there is "
+                                        "no terminal to ask on: use "
+                                        "--password-file or --keytab");
+        }
+        tty = tcgetattr(fd, &old) == 0;
+        quiet = old;
+        quiet.c_lflag &= ~(tcflag_t)ECHO;
+        fprintf(f, "Password for %s: ", who);
+        fflush(f);
+        if (tty)
+            tcsetattr(fd, TCSAFLUSH, &quiet);
+    }
+    /* No copy of the password in a stdio buffer. */
+    setvbuf(f, NULL, _IONBF, 0);
+    n = getline(&line, &cap, f);
+    if (tty) {
+        tcsetattr(fileno(f), TCSAFLUSH, &old);
+        fputc('\n', f);
+    }
+    fclose(f);
+    if (n >= 0)
+        line[strcspn(line, "\r\n")] = '\0';
+    if (n < 0 || *line == '\0') {
+        /* A DN with an empty password is an anonymous bind (RFC 4513). */
+        if (line != NULL)
+            explicit_bzero(line, cap);
+        free(line);
+        return say(msg, ST_INVALID, "empty password%s%s",
+                   file ? " in " : "", file ? file : "");
+    }
+    *password = line;
+    return ST_OK;
+}
+
+void creds_wipe_password(char **password)
+{
+    if (*password == NULL)
+        return;
+    explicit_bzero(*password, strlen(*password));
+    free(*password);
+    *password = NULL;
 }

@@ -9,7 +9,7 @@
 
 #include "status.h"
 
-struct sp_creds {
+struct creds {
     const char *keytab;    /* --keytab FILE, or NULL */
     const char *principal; /* --principal P, or NULL */
     const char *password;  /* for --principal without a keytab, or NULL */
@@ -18,13 +18,25 @@ struct sp_creds {
 /*
  * Makes sure GSSAPI will find a usable ticket-granting ticket.  On success
  * *principal is the client's name (malloc'd); on failure *msg says why
- * (malloc'd) and the status is SP_AUTH, whatever the cause (no ticket,
+ * (malloc'd) and the status is ST_AUTH, whatever the cause (no ticket,
  * KDC unreachable, clock skew, wrong password).
  */
-enum sp_status creds_acquire(const struct sp_creds *creds, char **principal,
+enum status creds_acquire(const struct creds *creds, char **principal,
                              char **msg);
 
 /* Destroys the private cache, if one was made. */
 void creds_release(void);
+
+/* Reads a password: the first line of file, or without one a no-echo
+ * prompt on the terminal naming who.  Never from the command line.  On
+ * failure *msg says why (malloc'd) and the status is ST_INVALID. */
+enum status creds_read_password(const char *file, const char *who,
+                                char **password, char **msg);
+/* Wipes and frees *password, and sets it to NULL. */
+void creds_wipe_password(char **password);
+
+/* A hint an admin can act on for a Kerberos error: by libkrb5 error code,
+ * or (code 0) by GSSAPI's text.  Static, or NULL. */
+const char *creds_hint(long code, const char *text);
 
 #endif

@@ -17,7 +17,7 @@ static int by_priority(const void *a, const void *b)
     return (x->priority > y->priority) - (x->priority < y->priority);
 }
 
-void srv_order(struct srv_target *t, size_t n,
+void discover_order(struct srv_target *t, size_t n,
                unsigned long (*rnd)(unsigned long max))
 {
     if (n == 0)
@@ -54,7 +54,7 @@ void srv_order(struct srv_target *t, size_t n,
     }
 }
 
-void srv_free(struct srv_target *t, size_t n)
+void discover_free(struct srv_target *t, size_t n)
 {
     if (t == NULL)
         return;
@@ -63,7 +63,7 @@ void srv_free(struct srv_target *t, size_t n)
     free(t);
 }
 
-int srv_lookup(const char *name, struct srv_target **out, size_t *n,
+int discover_lookup(const char *name, struct srv_target **out, size_t *n,
                char **msg)
 {
     unsigned char answer[8192];
@@ -121,7 +121,7 @@ int srv_lookup(const char *name, struct srv_target **out, size_t *n,
     return 0;
 }
 
-char *dn_to_dns(const char *dn)
+char *discover_dn_to_dns(const char *dn)
 {
     LDAPDN parsed = NULL;
     char *out = NULL;

@@ -16,17 +16,17 @@ struct srv_target {
 /* Orders t[0..n) as a client must try them: lowest priority first; within
  * a priority, each pick drawn with probability proportional to weight
  * (zero weights last but still tried).  rnd returns a value in [0, max). */
-void srv_order(struct srv_target *t, size_t n,
+void discover_order(struct srv_target *t, size_t n,
                unsigned long (*rnd)(unsigned long max));
 
 /* Looks up the SRV records of name.  Returns 0 with *out (free with
- * srv_free) and *n, or -1 with *msg (malloc'd) saying why. */
-int srv_lookup(const char *name, struct srv_target **out, size_t *n,
+ * discover_free) and *n, or -1 with *msg (malloc'd) saying why. */
+int discover_lookup(const char *name, struct srv_target **out, size_t *n,
                char **msg);
-void srv_free(struct srv_target *t, size_t n);
+void discover_free(struct srv_target *t, size_t n);
 
 /* "DC=example,DC=com" -> "example.com" (malloc'd), NULL if dn has no DC=
  * components. */
-char *dn_to_dns(const char *dn);
+char *discover_dn_to_dns(const char *dn);
 
 #endif

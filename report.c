@@ -1,5 +1,6 @@
 #include "report.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,6 +8,8 @@
 #include <lber.h>
 #include <ldif.h>
 
+#include "msg.h"
+#include "output.h"
 #include "xalloc.h"
 
 static struct {
@@ -62,27 +65,12 @@ bool report_json(void)
     return rep.json;
 }
 
-FILE *report_text(void)
-{
-    if (rep.json)
-        return NULL;
-    return rep.dry_run ? stderr : stdout;
-}
-
-void report_dc(const char *uri, const char *domain)
+void report_begin(const char *verb, const char *spn, const char *account,
+                  int line)
 {
     if (!rep.json)
         return;
-    json_object_set_new(rep.doc, "dc", jstr(uri));
-    json_object_set_new(rep.doc, "domain", jstr(domain));
-}
-
-void report_op_begin(const char *verb, const char *spn, const char *account,
-                     int line)
-{
-    if (!rep.json)
-        return;
-    report_op_end();
+    report_end();
     rep.op = json_object();
     json_object_set_new(rep.op, "verb", jstr(verb));
     if (line > 0)
@@ -93,37 +81,12 @@ void report_op_begin(const char *verb, const char *spn, const char *account,
         json_object_set_new(rep.op, "account", jstr(account));
 }
 
-/* Operations reported before any began (a usage error) get one of their
- * own. */
-static json_t *op(void)
+void report_end(void)
 {
-    if (rep.op == NULL)
-        report_op_begin("none", NULL, NULL, 0);
-    return rep.op;
-}
-
-void report_op_dn(const char *dn)
-{
-    if (rep.json)
-        json_object_set_new(op(), "dn", jstr(dn));
-}
-
-void report_op_status(const char *status)
-{
-    if (rep.json)
-        json_object_set_new(op(), "status", jstr(status));
-}
-
-void report_op_error(const char *text)
-{
-    if (rep.json)
-        json_object_set_new(op(), "error", jstr(text));
-}
-
-void report_op_spns(char *const *spns, size_t n)
-{
-    if (rep.json)
-        json_object_set_new(op(), "spns", jstrv(spns, n));
+    if (!rep.json || rep.op == NULL)
+        return;
+    json_array_append_new(rep.ops, rep.op);
+    rep.op = NULL;
 }
 
 static json_t *array_in(json_t *obj, const char *key)
@@ -137,95 +100,170 @@ static json_t *array_in(json_t *obj, const char *key)
     return a;
 }
 
-void report_op_holder(const char *dn, char *const *spns, size_t n)
+static char *ldif_record(bool add, const char *dn, const char *spn)
 {
-    json_t *h;
-
-    if (!rep.json)
-        return;
-    h = json_object();
-    json_object_set_new(h, "dn", jstr(dn));
-    json_object_set_new(h, "spns", jstrv(spns, n));
-    json_array_append_new(array_in(op(), "holders"), h);
-}
-
-void report_op_group(const char *spn, const char *const *dns, size_t n)
-{
-    json_t *g;
-
-    if (!rep.json)
-        return;
-    g = json_object();
-    json_object_set_new(g, "spn", jstr(spn));
-    json_object_set_new(g, "dns", jstrv((char *const *)dns, n));
-    json_array_append_new(array_in(op(), "groups"), g);
-}
-
-void report_op_count(const char *key, size_t n)
-{
-    if (rep.json)
-        json_object_set_new(op(), key, json_integer((json_int_t)n));
-}
-
-void report_op_ldif(bool add, const char *dn, const char *spn)
-{
-    char *ldn = ldif_put(LDIF_PUT_VALUE, "dn", dn, strlen(dn));
-    char *lval = ldif_put(LDIF_PUT_VALUE, "servicePrincipalName", spn,
-                          strlen(spn));
+    char *ldn;
+    char *lval;
     char *rec;
 
-    if (ldn == NULL || lval == NULL
-        || asprintf(&rec, "%schangetype: modify\n%s: servicePrincipalName\n"
-                          "%s-\n\n",
-                    ldn, add ? "add" : "delete", lval) < 0)
-        abort();
-    if (rep.json) {
-        json_t *prev = json_object_get(op(), "ldif");
-        char *all;
+    if (dn == NULL || spn == NULL)
+        abort(); /* an LDIF event always carries both */
+    ldn = ldif_put(LDIF_PUT_VALUE, "dn", dn, strlen(dn));
+    lval = ldif_put(LDIF_PUT_VALUE, "servicePrincipalName", spn, strlen(spn));
 
-        if (asprintf(&all, "%s%s", prev ? json_string_value(prev) : "",
-                     rec) < 0)
-            abort();
-        json_object_set_new(op(), "ldif", jstr(all));
-        free(all);
-    } else {
-        fputs(rec, stdout);
-    }
-    free(rec);
+    if (ldn == NULL || lval == NULL)
+        abort();
+    rec = xasprintf("%schangetype: modify\n%s: servicePrincipalName\n%s-\n\n",
+                    ldn, add ? "add" : "delete", lval);
     ber_memfree(ldn);
     ber_memfree(lval);
+    return rec;
 }
 
-void report_op_end(void)
+static void json_render(const struct event *ev)
 {
-    if (!rep.json || rep.op == NULL)
+    json_t *o = rep.op, *x;
+
+    switch (ev->kind) {
+    case EV_ACCOUNT:
+        json_object_set_new(o, "dn", jstr(ev->dn));
+        break;
+    case EV_LIST:
+    case EV_CHANGE:
+        json_object_set_new(o, "spns", jstrv(ev->values, ev->nvalues));
+        break;
+    case EV_HOLDER:
+        x = json_object();
+        json_object_set_new(x, "dn", jstr(ev->dn));
+        json_object_set_new(x, "spns", jstrv(ev->values, ev->nvalues));
+        json_array_append_new(array_in(o, "holders"), x);
+        break;
+    case EV_GROUP:
+        x = json_object();
+        json_object_set_new(x, "spn", jstr(ev->label));
+        json_object_set_new(x, "dns", jstrv(ev->values, ev->nvalues));
+        json_array_append_new(array_in(o, "groups"), x);
+        break;
+    case EV_SCAN_DONE:
+        json_object_set_new(o, "entries", json_integer((json_int_t)ev->entries));
+        break;
+    case EV_NO_ACCOUNT:
+        json_object_set_new(o, "error", jstr(ev->text));
+        break;
+    case EV_FAILURE:
+        json_object_set_new(o != NULL ? o : rep.doc, "error", jstr(ev->text));
+        break;
+    case EV_OUTCOME:
+        json_object_set_new(o, "status", jstr(status_name(ev->status)));
+        break;
+    case EV_LDIF: {
+        json_t *prev = json_object_get(o, "ldif");
+        char *rec = ldif_record(ev->add, ev->dn, ev->value);
+        char *all = xasprintf("%s%s", prev ? json_string_value(prev) : "",
+                              rec);
+
+        json_object_set_new(o, "ldif", jstr(all));
+        free(all);
+        free(rec);
+        break;
+    }
+    case EV_DC:
+        json_object_set_new(rep.doc, "dc", jstr(ev->label));
+        json_object_set_new(rep.doc, "domain", jstr(ev->dn));
+        break;
+    case EV_BATCH:
+        x = json_object();
+        json_object_set_new(x, "lines", json_integer((json_int_t)ev->count));
+        json_object_set_new(x, "done", json_integer((json_int_t)ev->done));
+        json_object_set_new(x, "failed", json_integer((json_int_t)ev->failed));
+        json_object_set_new(x, "not_run", json_array());
+        for (size_t i = 0; i < ev->nlines; i++)
+            json_array_append_new(json_object_get(x, "not_run"),
+                                  json_integer(ev->lines[i]));
+        json_object_set_new(rep.doc, "batch", x);
+        break;
+    default:
+        break; /* text only */
+    }
+}
+
+/* Events that belong to an operation open one if none is (a usage error
+ * reported before any began). */
+static bool in_operation(enum event_kind k)
+{
+    return k != EV_DC && k != EV_BATCH && k != EV_FAILURE && k != EV_NOTE;
+}
+
+void report(const struct event *ev)
+{
+    /* Both renderers: a failure is always said on stderr too. */
+    if (ev->kind == EV_FAILURE)
+        warn("%s", ev->text);
+    if (rep.json) {
+        if (rep.op == NULL && in_operation(ev->kind))
+            report_begin("none", NULL, NULL, 0);
+        json_render(ev);
         return;
-    json_array_append_new(rep.ops, rep.op);
-    rep.op = NULL;
+    }
+    switch (ev->kind) {
+    case EV_NOTE:
+        warn("%s", ev->text);
+        break;
+    case EV_LDIF: {
+        char *rec = ldif_record(ev->add, ev->dn, ev->value);
+
+        fputs(rec, stdout);
+        free(rec);
+        break;
+    }
+    case EV_UPDATED:
+        if (!rep.dry_run) /* nothing was updated */
+            text_render(stdout, ev);
+        break;
+    default:
+        /* In a dry run stdout carries LDIF alone. */
+        text_render(rep.dry_run ? stderr : stdout, ev);
+        break;
+    }
 }
 
-void report_error(const char *text)
+static void report_text(enum event_kind kind, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
+static void report_text(enum event_kind kind, const char *fmt, va_list ap)
 {
-    if (rep.json)
-        json_object_set_new(rep.doc, "error", jstr(text));
+    char *text = xvasprintf(fmt, ap);
+
+    report(&(struct event){ .kind = kind, .text = text });
+    free(text);
 }
 
-void report_batch(size_t lines, size_t done, size_t failed, size_t not_run,
-                  const int *not_run_lines)
+void report_failure(const char *fmt, ...)
 {
-    json_t *b, *nr;
+    va_list ap;
 
-    if (!rep.json)
-        return;
-    b = json_object();
-    nr = json_array();
-    for (size_t i = 0; i < not_run; i++)
-        json_array_append_new(nr, json_integer(not_run_lines[i]));
-    json_object_set_new(b, "lines", json_integer((json_int_t)lines));
-    json_object_set_new(b, "done", json_integer((json_int_t)done));
-    json_object_set_new(b, "failed", json_integer((json_int_t)failed));
-    json_object_set_new(b, "not_run", nr);
-    json_object_set_new(rep.doc, "batch", b);
+    va_start(ap, fmt);
+    report_text(EV_FAILURE, fmt, ap);
+    va_end(ap);
+}
+
+void report_note(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    report_text(EV_NOTE, fmt, ap);
+    va_end(ap);
+}
+
+void report_outcome(enum status status)
+{
+    report(&(struct event){ .kind = EV_OUTCOME, .status = status });
+}
+
+void report_line(enum event_kind kind)
+{
+    report(&(struct event){ .kind = kind });
 }
 
 bool report_finish(int exit_code)
@@ -234,7 +272,7 @@ bool report_finish(int exit_code)
 
     if (!rep.json)
         return true;
-    report_op_end();
+    report_end();
     json_object_set_new(rep.doc, "exit", json_integer(exit_code));
     if (json_dumpf(rep.doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER)
             != 0

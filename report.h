@@ -1,46 +1,67 @@
 /*
- * What a run reports, in one place: Setspn.exe's text (stdout; stderr in
- * a dry run, where stdout carries LDIF), or one JSON document (--json).
- * Verbs describe what happened with these calls and never choose a
- * stream themselves.
+ * What a run reports.  Every event is one record, handed to exactly one
+ * renderer: Setspn.exe's text (output.c; on stdout, or stderr in a dry
+ * run, where stdout carries LDIF) or the JSON document (--json).  Verbs
+ * describe what happened and never choose a stream or a format.
  */
 #ifndef SETSPN_REPORT_H
 #define SETSPN_REPORT_H
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdio.h>
+
+#include "status.h"
+
+enum event_kind {
+    EV_CHECKING,   /* label, forest: "Checking domain DN" */
+    EV_ACCOUNT,    /* dn: the account an operation works on */
+    EV_LIST,       /* dn, values: "Registered ServicePrincipalNames ..." */
+    EV_HOLDER,     /* dn, values; only, nonly: the values to show (all if
+                    * nonly is 0) */
+    EV_CHECKED,    /* the end of a check: a blank line */
+    EV_CHANGE,     /* add, dn, values: "Registering ..." and the values */
+    EV_UPDATED,    /* "Updated object" */
+    EV_DUPLICATE,  /* "Duplicate SPN found, aborting operation!" */
+    EV_QUERY_DONE, /* count: "Existing SPN found!" or "No such SPN found." */
+    EV_NO_ACCOUNT, /* label (as typed), text: "Could not find account" */
+    EV_GROUP,      /* label (the SPN), values (the DNs): a -X group */
+    EV_SCAN_DONE,  /* count (groups), entries: "found N group ..." */
+    EV_LDIF,       /* add, dn, value: the change a dry run would make */
+    EV_NOTE,       /* text: said on stderr, changes nothing (not in JSON) */
+    EV_FAILURE,    /* text: stderr, and the operation's (or run's) error */
+    EV_OUTCOME,    /* status: how the operation ended */
+    EV_DC,         /* label (URI), dn (its domain) */
+    EV_BATCH       /* count (lines), done, failed, lines (not run), nlines */
+};
+
+struct event {
+    enum event_kind kind;
+    const char *label, *dn, *text, *value;
+    char *const *values;
+    size_t nvalues;
+    char *const *only;
+    size_t nonly;
+    bool add, forest;
+    size_t count, entries, done, failed;
+    const int *lines;
+    size_t nlines;
+    enum status status;
+};
 
 void report_init(bool json, bool dry_run);
 bool report_json(void);
 
-/* The stream for Setspn.exe's text, or NULL under --json (the output.c
- * functions accept NULL and print nothing). */
-FILE *report_text(void);
-
-void report_dc(const char *uri, const char *domain);
-
 /* One operation: a command line, or a line of a batch (line > 0). */
-void report_op_begin(const char *verb, const char *spn, const char *account,
-                     int line);
-void report_op_dn(const char *dn);
-/* added, unchanged, removed, absent, conflict, not-found, invalid, error,
- * ok */
-void report_op_status(const char *status);
-void report_op_error(const char *text);
-void report_op_spns(char *const *spns, size_t n);
-void report_op_holder(const char *dn, char *const *spns, size_t n);
-void report_op_group(const char *spn, const char *const *dns, size_t n);
-void report_op_count(const char *key, size_t n);
-/* The change a dry run would make, as an LDIF record: on stdout in text
- * mode, in the operation under --json. */
-void report_op_ldif(bool add, const char *dn, const char *spn);
-void report_op_end(void);
+void report_begin(const char *verb, const char *spn, const char *account,
+                  int line);
+void report(const struct event *ev);
+void report_end(void);
 
-/* A failure outside any operation (connecting, binding). */
-void report_error(const char *text);
-void report_batch(size_t lines, size_t done, size_t failed, size_t not_run,
-                  const int *not_run_lines);
+/* Shorthands for the common records. */
+void report_failure(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void report_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void report_outcome(enum status status);
+void report_line(enum event_kind kind); /* an event with no data */
 
 /* Writes the JSON document (with the exit status) to stdout; nothing in
  * text mode.  Returns false if it could not be written. */

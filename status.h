@@ -5,18 +5,23 @@
 #ifndef SETSPN_STATUS_H
 #define SETSPN_STATUS_H
 
-enum sp_status {
-    SP_OK = 0,
-    SP_NOT_FOUND,     /* no such account or object */
-    SP_DUPLICATE,     /* another (or the same) account holds the SPN */
-    SP_VALUE_EXISTS,  /* the value is already on the account (20) */
-    SP_NO_SUCH_VALUE, /* the value is not on the account (16) */
-    SP_CONSTRAINT,    /* the DC's own rule refused a write (19) */
-    SP_INVALID,       /* usage or input error */
-    SP_AUTH,          /* credentials, KDC, bind */
-    SP_ACCESS,        /* insufficient access */
-    SP_CONNECT,       /* cannot reach or lost the DC, TLS, referral */
-    SP_DIRECTORY      /* any other directory failure */
+#include <stdbool.h>
+
+enum status {
+    ST_OK = 0,        /* done, or a read that found what it looked for */
+    ST_ADDED,         /* a value was (or, in a dry run, would be) added */
+    ST_REMOVED,       /* a value was (or would be) removed */
+    ST_UNCHANGED,     /* the value is already on the account (20) */
+    ST_ABSENT,        /* the value is not on the account (16) */
+    ST_NOT_FOUND,     /* no such account, object, SPN or domain */
+    ST_DUPLICATE,     /* another (or the same) account holds the SPN */
+    ST_REFUSED,       /* the DC's own rule refused a write (19) */
+    ST_UNSUITABLE,    /* the account cannot take the change (-R a user) */
+    ST_INVALID,       /* usage or input error */
+    ST_AUTH,          /* credentials, KDC, bind */
+    ST_ACCESS,        /* insufficient access */
+    ST_CONNECT,       /* cannot reach or lost the DC, TLS, referral */
+    ST_DIRECTORY      /* any other directory failure */
 };
 
 /* Documented exit codes. */
@@ -29,7 +34,7 @@ enum {
 };
 
 /* What an LDAP operation was doing when it got its result. */
-enum sp_op {
+enum status_op {
     OP_BIND,
     OP_READ,
     OP_WRITE
@@ -37,13 +42,16 @@ enum sp_op {
 
 /* Classifies an LDAP result code (with the server's diagnostic text, which
  * may be NULL) for the operation that produced it. */
-enum sp_status sp_classify(int ldap_rc, const char *diagnostic, enum sp_op op);
+enum status status_classify(int ldap_rc, const char *diagnostic, enum status_op op);
 
 /* True if the diagnostic says the value would not be unique (Samba's
  * "would cause a conflict", Windows' 000021C7). */
-int sp_diag_is_conflict(const char *diagnostic);
+int status_diag_conflict(const char *diagnostic);
 
-int sp_exit_code(enum sp_status status);
-const char *sp_status_name(enum sp_status status);
+/* The exit code of an outcome.  With idempotent, "already there" and
+ * "already gone" count as done. */
+int status_exit(enum status status, bool idempotent);
+/* Its name in the JSON document ("added", "conflict", "error", ...). */
+const char *status_name(enum status status);
 
 #endif

@@ -50,3 +50,12 @@ char *xasprintf(const char *fmt, ...)
     va_end(ap);
     return r;
 }
+
+void xstrv_free(char **v, size_t n)
+{
+    if (v == NULL)
+        return;
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}

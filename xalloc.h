@@ -17,4 +17,7 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvasprintf(const char *fmt, va_list ap)
     __attribute__((format(printf, 1, 0)));
 
+/* Frees n malloc'd strings and the array; NULL is allowed. */
+void xstrv_free(char **v, size_t n);
+
 #endif

@@ -26,15 +26,18 @@
  * failure, 2 if the corpus cannot be read or has a malformed line.
  */
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "account.h"
 #include "args.h"
 #include "batch.h"
+#include "filter.h"
+#include "quote.h"
 #include "spn.h"
+#include "xalloc.h"
 
 static unsigned long checks, failures;
 static const char *current; /* the case being checked, for messages */
@@ -70,19 +73,6 @@ static const char *show(const char *s)
                         __LINE__, (what), #cond, current);                  \
         }                                                                   \
     } while (0)
-
-static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *xasprintf(const char *fmt, ...)
-{
-    va_list ap;
-    char *s;
-
-    va_start(ap, fmt);
-    if (vasprintf(&s, fmt, ap) < 0)
-        abort();
-    va_end(ap);
-    return s;
-}
 
 /* A message for a value of length len: one line of printable ASCII. */
 static void check_message(const char *msg, size_t len, const char *who)
@@ -125,7 +115,7 @@ static void check_spn(const char *v)
         check_message(l, 0, "spn_check_lookup message");
     } else {
         CHECK(len > 0, "lookup accepts no empty value");
-        CHECK(utf8_valid(v), "lookup accepts only UTF-8");
+        CHECK(quote_utf8_valid(v), "lookup accepts only UTF-8");
         for (const char *p = v; *p != '\0'; p++)
             if ((unsigned char)*p < 0x20 || *p == 0x7f) {
                 CHECK(!"lookup accepted a control character",
@@ -159,7 +149,7 @@ static void check_account(const char *v)
             CHECK(ref.dollar == (ref.form == ACCOUNT_NAME
                                  && ref.name[strlen(ref.name) - 1] == '$'),
                   "dollar means NAME ending in '$'");
-        CHECK(utf8_valid(v), "an account is UTF-8");
+        CHECK(quote_utf8_valid(v), "an account is UTF-8");
     }
     account_ref_free(&ref);
     account_ref_free(&ref); /* idempotent */
@@ -323,8 +313,8 @@ static void check_aliases(const char *v)
     for (size_t i = 0; i < n; i++)
         CHECK(aliases[i] != NULL && *aliases[i] != '\0',
               "aliases are not empty");
-    spn_strv_free(forms, nforms);
-    spn_strv_free(aliases, n);
+    xstrv_free(forms, nforms);
+    xstrv_free(aliases, n);
     free(host);
     free(mapping);
 }

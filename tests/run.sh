@@ -47,7 +47,7 @@ sweep_reports() {
 
 # Unit tests (cmocka): count what it reports.
 if [[ -z ${ONLY:-} ]]; then
-	unit_out=$(./tests/unit 2>&1)
+	unit_out=$(./tests/unit-tests 2>&1)
 	unit_rc=$?
 	printf '%s\n' "$unit_out" | grep -E '^\[ +(FAILED|PASSED) +\]|^\[  ERROR' || true
 	up=$(printf '%s\n' "$unit_out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | awk '{s+=$1} END {print s+0}')

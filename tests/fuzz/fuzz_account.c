@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "account.h"
 #include "fuzz.h"
 #include "spn.h"
 

@@ -40,7 +40,7 @@ static void check_request(const struct request *r, char *const *argv,
                           int first, int argc)
 {
     CHECK(r->verb != VERB_NONE);
-    CHECK(verb_switch(r->verb) != NULL);
+    CHECK(args_verb_switch(r->verb) != NULL);
     CHECK(from_argv(r->spn, argv, first, argc));
     CHECK(from_argv(r->account, argv, first, argc));
     CHECK(r->ndomains <= MAX_DOMAINS);

@@ -23,8 +23,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "filter.h"
 #include "fuzz.h"
+#include "quote.h"
 #include "spn.h"
+#include "xalloc.h"
 
 
 #define MAX_ALIASES 64
@@ -124,7 +127,7 @@ static void check_spn(const char *spn)
         CHECK(*w != '\0');
     }
     if (l == NULL)
-        CHECK(*spn != '\0' && utf8_valid(spn));
+        CHECK(*spn != '\0' && quote_utf8_valid(spn));
     CHECK(spn_equal(spn, spn));
 }
 
@@ -145,7 +148,7 @@ static void check_aliases(const char *spn, char *const *aliases, size_t n)
         CHECK(forms[i][alen] == '/');
         CHECK(strcmp(forms[i] + alen + 1, spn + 5) == 0);
     }
-    spn_strv_free(forms, count);
+    xstrv_free(forms, count);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -1,0 +1,138 @@
+#include "plan.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "spn.h"
+#include "xalloc.h"
+
+void plan_remember(struct plan_pending *p, const char *dn, const char *spn,
+                   bool add)
+{
+    p->v = xrealloc(p->v, (p->n + 1) * sizeof(*p->v));
+    p->v[p->n++] = (struct plan_change){ xstrdup(dn), xstrdup(spn), add };
+}
+
+int plan_pending_change(const struct plan_pending *p, const char *dn,
+                        const char *spn)
+{
+    for (size_t i = p->n; i-- > 0;)
+        if (strcasecmp(p->v[i].dn, dn) == 0 && spn_equal(p->v[i].spn, spn))
+            return p->v[i].add ? 1 : -1;
+    return 0;
+}
+
+void plan_pending_free(struct plan_pending *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        free(p->v[i].dn);
+        free(p->v[i].spn);
+    }
+    free(p->v);
+    memset(p, 0, sizeof(*p));
+}
+
+void plan_holders_init(struct plan_holders *h, char *const *values, size_t n,
+                       char *const *aliases, size_t naliases)
+{
+    memset(h, 0, sizeof(*h));
+    h->exact = values;
+    h->nexact = n;
+    for (size_t i = 0; i < n; i++) {
+        size_t nforms;
+        char **forms = spn_alias_forms(values[i], aliases, naliases, &nforms);
+
+        if (nforms == 0)
+            continue;
+        h->alias = xrealloc(h->alias, (h->nalias + nforms)
+                                          * sizeof(*h->alias));
+        memcpy(h->alias + h->nalias, forms, nforms * sizeof(*forms));
+        h->nalias += nforms;
+        free(forms);
+    }
+}
+
+static bool matches_any(const char *spn, char *const *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (spn_equal(spn, v[i]))
+            return true;
+    return false;
+}
+
+static bool has_dn(const struct entries *es, const char *dn)
+{
+    for (size_t i = 0; i < es->n; i++)
+        if (strcasecmp(es->v[i].dn, dn) == 0)
+            return true;
+    return false;
+}
+
+/* Applies the pending changes to the holders of values[0..n) in es: adds
+ * the accounts that earlier lines gave a value, drops those whose every
+ * matching value earlier lines removed. */
+static void apply_pending(struct entries *es, char *const *values, size_t n,
+                          const struct plan_pending *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        for (size_t k = 0; k < n; k++)
+            if (p->v[i].add && spn_equal(p->v[i].spn, values[k])
+                && plan_pending_change(p, p->v[i].dn, values[k]) > 0
+                && !has_dn(es, p->v[i].dn)) {
+                char *one[] = { p->v[i].spn };
+
+                entries_collect(p->v[i].dn, one, 1, es);
+            }
+    for (size_t i = 0; p->n > 0 && i < es->n;) {
+        const struct entry *e = &es->v[i];
+        bool gone = true;
+
+        for (size_t k = 0; k < e->nspns && gone; k++)
+            gone = plan_pending_change(p, e->dn, e->spns[k]) < 0
+                   || !matches_any(e->spns[k], values, n);
+        if (gone)
+            entries_remove(es, i);
+        else
+            i++;
+    }
+}
+
+void plan_holders_settle(struct plan_holders *h,
+                         const struct plan_pending *p, const char *target)
+{
+    apply_pending(&h->by_exact, h->exact, h->nexact, p);
+    apply_pending(&h->by_alias, h->alias, h->nalias, p);
+    h->others = 0;
+    h->target = false;
+    for (size_t i = 0; i < h->by_exact.n; i++) {
+        if (strcasecmp(h->by_exact.v[i].dn, target) == 0)
+            h->target = true;
+        else
+            h->others++;
+    }
+    for (size_t i = 0; i < h->by_alias.n; i++)
+        if (strcasecmp(h->by_alias.v[i].dn, target) != 0)
+            h->others++;
+}
+
+void plan_holders_free(struct plan_holders *h)
+{
+    entries_free(&h->by_exact);
+    entries_free(&h->by_alias);
+    xstrv_free(h->alias, h->nalias);
+    memset(h, 0, sizeof(*h));
+}
+
+const char *plan_stored_value(const struct entry *e, const char *spn)
+{
+    const char *any = NULL;
+
+    for (size_t i = 0; i < e->nspns; i++) {
+        if (strcmp(e->spns[i], spn) == 0)
+            return e->spns[i];
+        if (any == NULL && spn_equal(e->spns[i], spn))
+            any = e->spns[i];
+    }
+    return any;
+}

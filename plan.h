@@ -1,0 +1,62 @@
+/*
+ * Planning a change, without a DC: who conflicts with the values an add
+ * would write (the values themselves on any account, in any case, and the
+ * alias forms of HOST/x that sPNMappings gives), and the changes that
+ * earlier lines of a dry run or batch would have made, which later lines
+ * must see.  The verbs fill it with what the directory said.
+ */
+#ifndef SETSPN_PLAN_H
+#define SETSPN_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "entry.h"
+
+/* The changes a dry run has made so far, in order. */
+struct plan_change {
+    char *dn, *spn;
+    bool add; /* else removed */
+};
+
+struct plan_pending {
+    struct plan_change *v;
+    size_t n;
+};
+
+void plan_remember(struct plan_pending *p, const char *dn, const char *spn,
+                   bool add);
+/* What earlier changes did to dn's spn: 1 added, -1 removed, 0 nothing
+ * (the last one counts). */
+int plan_pending_change(const struct plan_pending *p, const char *dn,
+                        const char *spn);
+void plan_pending_free(struct plan_pending *p);
+
+/* Who holds what an add would write. */
+struct plan_holders {
+    char *const *exact; /* the values; the caller's */
+    size_t nexact;
+    char **alias;       /* their alias forms, malloc'd */
+    size_t nalias;
+    struct entries by_exact, by_alias; /* filled from the directory */
+    size_t others;      /* holders other than the target */
+    bool target;        /* the target holds one of the values */
+};
+
+/* Starts a plan for values[0..n), with the alias forms of each HOST/x
+ * value under the classes HOST stands for. */
+void plan_holders_init(struct plan_holders *h, char *const *values, size_t n,
+                       char *const *aliases, size_t naliases);
+/* After the directory's answers are in by_exact and by_alias: applies the
+ * pending changes (adds the holders they made, drops those they removed)
+ * and counts the holders other than target. */
+void plan_holders_settle(struct plan_holders *h,
+                         const struct plan_pending *pending,
+                         const char *target);
+void plan_holders_free(struct plan_holders *h);
+
+/* The stored spelling of spn on e: exact first, else any case; NULL if e
+ * does not hold it. */
+const char *plan_stored_value(const struct entry *e, const char *spn);
+
+#endif

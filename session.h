@@ -1,0 +1,66 @@
+/*
+ * A run's connections and where its commands look: the DC and, when
+ * needed, the forest's Global Catalog; the scopes of -F and -T; the
+ * deadline that bounds a DC or KDC that does not answer, with its signal
+ * handling; and account lookup with its domain check.  Failures are
+ * reported here, as records, and returned as a status.
+ */
+#ifndef SETSPN_SESSION_H
+#define SETSPN_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "args.h"
+#include "batch.h"
+#include "conn.h"
+#include "ldap_ops.h"
+
+/* Where -S, -A, -R, -Q and -X look: the domain, the forest's Global
+ * Catalog (-F), or the domains named with -T. */
+struct scope {
+    struct conn *conn; /* the DC, or the Global Catalog */
+    char *base;        /* search base */
+    char *label;       /* the DN in "Checking domain/forest ..." */
+    bool forest;
+};
+
+struct session {
+    const struct options *o;
+    struct conn_opts co;
+    char *password;       /* kept only while a bind may still need it */
+    struct conn *conn;    /* the DC */
+    struct conn *gc;      /* its Global Catalog, connected when needed */
+    struct scope scopes[MAX_DOMAINS];
+    size_t nscopes;
+    char **aliases;       /* what HOST stands for, read once */
+    size_t naliases;
+    bool aliases_loaded;
+};
+
+/* Connects and binds to the DC, within the deadline.  Takes the password
+ * (malloc'd, or NULL) and wipes it once no bind needs it.  Reports a
+ * failure. */
+enum status session_open(struct session *s, const struct options *o,
+                         char *password);
+void session_close(struct session *s);
+
+/* Whether the DC is still there (a batch ends when it is not). */
+bool session_alive(const struct session *s);
+
+/* Sets s->scopes for a command: -F, -T, or the DC's own domain. */
+enum status session_scopes(struct session *s, const struct request *q);
+
+/* Reports the failure kept by conn; returns st. */
+enum status session_fail(struct conn *conn, enum status st);
+
+/* Finds the command's account (DOMAIN\NAME must name the DC's domain),
+ * reporting it or why not. */
+enum status session_find_account(struct session *s, const struct job *job,
+                                 struct dir_account *acct);
+
+/* The service classes HOST stands for (sPNMappings), read once. */
+void session_host_aliases(struct session *s, char *const **aliases,
+                          size_t *n);
+
+#endif

@@ -1,0 +1,1026 @@
+/*
+ * args: the command line (Setspn.exe's switches, the Unix options) and
+ * the words of a batch line.
+ */
+#include "unit.h"
+
+#include <stdlib.h>
+
+#include "args.h"
+
+#define MAXARGS 40
+
+/* Parses "setspn" followed by the NULL-terminated arguments. */
+static char *parse(struct options *o, ...)
+{
+    static char *argv[MAXARGS + 2];
+    va_list ap;
+    int argc = 0;
+    const char *a;
+
+    argv[argc++] = (char *)"setspn";
+    va_start(ap, o);
+    while ((a = va_arg(ap, const char *)) != NULL) {
+        assert_true(argc <= MAXARGS);
+        argv[argc++] = (char *)a;
+    }
+    va_end(ap);
+    argv[argc] = NULL;
+    return args_parse(argc, argv, o);
+}
+
+#define parse_ok(o, ...) \
+    unit_expect_ok(#__VA_ARGS__, parse((o), __VA_ARGS__, (const char *)NULL))
+
+/* Command lines that must be refused, each with its exact message. */
+struct refusal {
+    const char *want;
+    const char *args[12]; /* NULL-terminated */
+};
+
+/* "setspn" and the case's arguments, for args_parse, and the command line
+ * as text, to name the case. */
+static int refusal_argv(const struct refusal *c, bool with_name,
+                        char **argv, char *what, size_t whatlen)
+{
+    int argc = 0;
+    size_t o = 0;
+
+    if (with_name)
+        argv[argc++] = (char *)"setspn";
+    for (size_t k = 0; k < NCASES(c->args) && c->args[k] != NULL; k++)
+        argv[argc++] = (char *)c->args[k];
+    argv[argc] = NULL;
+    what[0] = '\0';
+    for (int k = 0; k < argc && o + 1 < whatlen; k++) {
+        int w = snprintf(what + o, whatlen - o, "%s%s", k ? " " : "",
+                         argv[k]);
+
+        if (w < 0)
+            break;
+        o += (size_t)w;
+    }
+    return argc;
+}
+
+static void check_refusals(const struct refusal *c, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char *argv[NCASES(c->args) + 2];
+        char what[256];
+        struct options o;
+        int argc = refusal_argv(&c[i], true, argv, what, sizeof(what));
+
+        unit_expect_err(what, args_parse(argc, argv, &o), c[i].want);
+    }
+}
+
+/* The same for the words of a batch line. */
+static void check_line_refusals(const struct refusal *c, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char *argv[NCASES(c->args) + 1];
+        char what[256];
+        struct request q;
+        int argc = refusal_argv(&c[i], false, argv, what, sizeof(what));
+
+        unit_expect_err(what, args_parse_line(argc, argv, &q), c[i].want);
+    }
+}
+
+static void args_defaults(void **state)
+{
+    struct options o;
+
+    (void)state;
+    parse_ok(&o, "web01");
+    assert_int_equal(o.req.verb, VERB_LIST);
+    assert_string_equal(o.req.account, "web01");
+    assert_null(o.req.spn);
+    assert_int_equal(o.req.kind, KIND_ANY);
+    assert_false(o.req.forest);
+    assert_int_equal(o.req.ndomains, 0);
+    assert_false(o.req.no_progress);
+    assert_null(o.uri);
+    assert_int_equal(o.timeout, DEFAULT_TIMEOUT);
+    assert_int_equal(o.timeout, 10);
+    assert_int_equal(o.page_size, DEFAULT_PAGE_SIZE);
+    assert_int_equal(o.page_size, 1000);
+    assert_false(o.verbose);
+    assert_false(o.help);
+    assert_false(o.version);
+    assert_false(o.empty);
+}
+
+static void args_empty(void **state)
+{
+    struct options o;
+    char *argv[] = { (char *)"setspn", NULL };
+
+    (void)state;
+    assert_null(args_parse(1, argv, &o));
+    assert_true(o.empty);
+    assert_false(o.help);
+    assert_int_equal(o.req.verb, VERB_NONE);
+}
+
+static void args_verbs(void **state)
+{
+    struct options o;
+
+    (void)state;
+    parse_ok(&o, "-L", "web01");
+    assert_int_equal(o.req.verb, VERB_LIST);
+    assert_string_equal(o.req.account, "web01");
+    assert_null(o.req.spn);
+
+    parse_ok(&o, "-S", "HTTP/web01", "svc");
+    assert_int_equal(o.req.verb, VERB_ADD_CHECK);
+    assert_string_equal(o.req.spn, "HTTP/web01");
+    assert_string_equal(o.req.account, "svc");
+
+    parse_ok(&o, "-A", "HTTP/web01", "svc");
+    assert_int_equal(o.req.verb, VERB_ADD);
+    assert_string_equal(o.req.spn, "HTTP/web01");
+    assert_string_equal(o.req.account, "svc");
+
+    parse_ok(&o, "-D", "HTTP/web01", "svc");
+    assert_int_equal(o.req.verb, VERB_DELETE);
+    assert_string_equal(o.req.spn, "HTTP/web01");
+    assert_string_equal(o.req.account, "svc");
+
+    parse_ok(&o, "-Q", "MSSQLSvc/*");
+    assert_int_equal(o.req.verb, VERB_QUERY);
+    assert_string_equal(o.req.spn, "MSSQLSvc/*");
+    assert_null(o.req.account);
+
+    parse_ok(&o, "-R", "web01");
+    assert_int_equal(o.req.verb, VERB_RESET);
+    assert_string_equal(o.req.account, "web01");
+    assert_null(o.req.spn);
+
+    parse_ok(&o, "-X");
+    assert_int_equal(o.req.verb, VERB_SCAN);
+    assert_null(o.req.account);
+    assert_null(o.req.spn);
+    assert_false(o.empty);
+
+    /* switches may follow the positional arguments */
+    parse_ok(&o, "HTTP/web01", "svc", "-S");
+    assert_int_equal(o.req.verb, VERB_ADD_CHECK);
+    assert_string_equal(o.req.spn, "HTTP/web01");
+    assert_string_equal(o.req.account, "svc");
+
+    /* the same verb twice is no conflict */
+    parse_ok(&o, "-S", "-s", "HTTP/web01", "svc");
+    assert_int_equal(o.req.verb, VERB_ADD_CHECK);
+}
+
+static void args_case_insensitive(void **state)
+{
+    static const struct {
+        const char *sw;
+        enum verb verb;
+        int nargs;
+    } v[] = {
+        { "-l", VERB_LIST, 1 },   { "-s", VERB_ADD_CHECK, 2 },
+        { "-a", VERB_ADD, 2 },    { "-d", VERB_DELETE, 2 },
+        { "-q", VERB_QUERY, 1 },  { "-r", VERB_RESET, 1 },
+        { "-x", VERB_SCAN, 0 },
+    };
+    struct options o;
+
+    (void)state;
+    for (size_t i = 0; i < NCASES(v); i++) {
+        char *err;
+
+        if (v[i].nargs == 0)
+            err = parse(&o, v[i].sw, (const char *)NULL);
+        else if (v[i].nargs == 1)
+            err = parse(&o, v[i].sw, "one", (const char *)NULL);
+        else
+            err = parse(&o, v[i].sw, "HTTP/one", "two", (const char *)NULL);
+        if (err != NULL)
+            fail_msg("%s: %s", v[i].sw, err);
+        assert_int_equal(o.req.verb, v[i].verb);
+    }
+
+    parse_ok(&o, "-f", "-p", "-s", "HTTP/web01", "svc");
+    assert_true(o.req.forest);
+    assert_true(o.req.no_progress);
+    parse_ok(&o, "-F", "-P", "-S", "HTTP/web01", "svc");
+    assert_true(o.req.forest);
+    assert_true(o.req.no_progress);
+
+    parse_ok(&o, "-t", "spn.test", "-q", "HTTP/*");
+    assert_int_equal(o.req.ndomains, 1);
+    assert_string_equal(o.req.domains[0], "spn.test");
+
+    parse_ok(&o, "-c", "-l", "web01");
+    assert_int_equal(o.req.kind, KIND_COMPUTER);
+    parse_ok(&o, "-C", "-L", "web01");
+    assert_int_equal(o.req.kind, KIND_COMPUTER);
+    parse_ok(&o, "-u", "-l", "web01");
+    assert_int_equal(o.req.kind, KIND_USER);
+    parse_ok(&o, "-U", "-L", "web01");
+    assert_int_equal(o.req.kind, KIND_USER);
+    /* the same kind twice is no conflict */
+    parse_ok(&o, "-c", "-C", "-L", "web01");
+    assert_int_equal(o.req.kind, KIND_COMPUTER);
+}
+
+static void args_help_version(void **state)
+{
+    static const struct refusal cases[] = {
+        { "--help takes no value", { "--help=x" } },
+        { "--version takes no value", { "--version=1" } },
+        { "--verbose takes no value", { "--verbose=yes" } },
+    };
+    struct options o;
+
+    (void)state;
+    parse_ok(&o, "-h");
+    assert_true(o.help);
+    assert_false(o.empty);
+    parse_ok(&o, "-?");
+    assert_true(o.help);
+    parse_ok(&o, "/?");
+    assert_true(o.help);
+    parse_ok(&o, "--help");
+    assert_true(o.help);
+    assert_false(o.version);
+
+    /* help wins over an incomplete request */
+    parse_ok(&o, "-S", "-?");
+    assert_true(o.help);
+    parse_ok(&o, "-X", "extra", "/?");
+    assert_true(o.help);
+
+    parse_ok(&o, "--version");
+    assert_true(o.version);
+    assert_false(o.help);
+
+    check_refusals(cases, NCASES(cases));
+}
+
+static void args_uri(void **state)
+{
+    static const struct refusal cases[] = {
+        { "-H needs an LDAP URI", { "-L", "web01", "-H" } },
+        { "--uri needs a value", { "web01", "--uri" } },
+    };
+    struct options o;
+
+    (void)state;
+    parse_ok(&o, "-H", "ldap://dc1.spn.test", "-L", "web01");
+    assert_string_equal(o.uri, "ldap://dc1.spn.test");
+    assert_false(o.help);
+    assert_string_equal(o.req.account, "web01");
+
+    parse_ok(&o, "--uri=ldaps://dc1.spn.test:636", "web01");
+    assert_string_equal(o.uri, "ldaps://dc1.spn.test:636");
+    assert_string_equal(o.req.account, "web01");
+
+    parse_ok(&o, "--uri", "ldap://127.0.0.1", "web01");
+    assert_string_equal(o.uri, "ldap://127.0.0.1");
+    assert_string_equal(o.req.account, "web01");
+    assert_int_equal(o.req.verb, VERB_LIST);
+
+    /* the value of --uri=... may itself hold '=' */
+    parse_ok(&o, "--uri=ldap:///??sub?(cn=x)", "web01");
+    assert_string_equal(o.uri, "ldap:///??sub?(cn=x)");
+
+    check_refusals(cases, NCASES(cases));
+}
+
+static void args_timeout_page_size(void **state)
+{
+    static const struct refusal cases[] = {
+        { "--timeout takes a whole number from 0 to 86400, not '-1'",
+          { "--timeout", "-1", "web01" } },
+        { "--timeout takes a whole number from 0 to 86400, not 'x'",
+          { "--timeout", "x", "web01" } },
+        { "--timeout takes a whole number from 0 to 86400, not '86401'",
+          { "--timeout", "86401", "web01" } },
+        { "--timeout takes a whole number from 0 to 86400, not '5s'",
+          { "--timeout", "5s", "web01" } },
+        { "--timeout takes a whole number from 0 to 86400, not ''",
+          { "--timeout=", "web01" } },
+        { "--timeout takes a whole number from 0 to 86400, not "
+          "'99999999999999999999'",
+          { "--timeout", "99999999999999999999", "web01" } },
+        { "--timeout needs a value", { "web01", "--timeout" } },
+        { "--page-size takes a whole number from 1 to 100000, not '0'",
+          { "--page-size", "0", "-X" } },
+        { "--page-size takes a whole number from 1 to 100000, not " "'100001'",
+          { "--page-size=100001", "-X" } },
+        { "--page-size takes a whole number from 1 to 100000, not 'ten'",
+          { "--page-size", "ten", "-X" } },
+        { "--page-size needs a value", { "-X", "--page-size" } },
+    };
+    struct options o;
+
+    (void)state;
+    parse_ok(&o, "--timeout", "0", "web01");
+    assert_int_equal(o.timeout, 0);
+    parse_ok(&o, "--timeout", "86400", "web01");
+    assert_int_equal(o.timeout, 86400);
+    parse_ok(&o, "--timeout=30", "web01");
+    assert_int_equal(o.timeout, 30);
+
+    parse_ok(&o, "--page-size", "1", "-X");
+    assert_int_equal(o.page_size, 1);
+    parse_ok(&o, "--page-size=100000", "-X");
+    assert_int_equal(o.page_size, 100000);
+    parse_ok(&o, "--page-size", "250", "-Q", "HTTP/*");
+    assert_int_equal(o.page_size, 250);
+    check_refusals(cases, NCASES(cases));
+}
+
+static void args_verbose(void **state)
+{
+    static const struct refusal cases[] = {
+        /* -V is not -v: Unix options are case-sensitive */
+        { "unknown option '-V'", { "-V", "web01" } },
+    };
+    struct options o;
+
+    (void)state;
+    parse_ok(&o, "-v", "web01");
+    assert_true(o.verbose);
+    parse_ok(&o, "--verbose", "web01");
+    assert_true(o.verbose);
+    parse_ok(&o, "web01");
+    assert_false(o.verbose);
+    check_refusals(cases, NCASES(cases));
+}
+
+static void args_unknown(void **state)
+{
+    static const struct refusal cases[] = {
+        { "unknown option '-SX' (one switch per argument)", { "-SX" } },
+        { "unknown option '-Lv' (one switch per argument)",
+          { "-Lv", "web01" } },
+        { "unknown option '-Y'", { "-Y", "web01" } },
+        { "unknown option '-1'", { "-1", "web01" } },
+        { "unknown option '--frobnicate'", { "--frobnicate", "web01" } },
+        { "unknown option '--Help'", { "--Help" } },
+        { "unknown option '--uri2'", { "--uri2", "web01" } },
+        /* a control character in a bad switch is quoted, not echoed */
+        { "unknown option '--\\x1b[2J'", { "--\x1b[2J" } },
+    };
+
+    (void)state;
+    check_refusals(cases, NCASES(cases));
+}
+
+/* An unknown long option with a value is still an unknown option: saying
+ * it "takes no value" suggests that it exists. */
+static void args_unknown_with_value(void **state)
+{
+    static const struct refusal cases[] = {
+        { "unknown option '--frobnicate=1'", { "--frobnicate=1", "web01" } },
+    };
+
+    (void)state;
+    check_refusals(cases, NCASES(cases));
+}
+
+static void args_conflicts(void **state)
+{
+    static const struct refusal cases[] = {
+        { "-S and -X cannot be combined", { "-S", "-X" } },
+        { "-S and -X cannot be combined", { "-s", "-x" } },
+        { "-L and -D cannot be combined", { "-L", "-D", "a", "b" } },
+        { "-Q and -R cannot be combined", { "-q", "-R", "x" } },
+        { "-C and -U cannot be combined", { "-C", "-U", "web01" } },
+        { "-C and -U cannot be combined", { "-u", "-c", "web01" } },
+        { "-F and -T cannot be combined",
+          { "-F", "-T", "x", "-Q", "HTTP/*" } },
+        { "-F and -T cannot be combined",
+          { "-T", "x", "-f", "-S", "HTTP/web01", "svc" } },
+    };
+
+    (void)state;
+    check_refusals(cases, NCASES(cases));
+}
+
+static void args_scope(void **state)
+{
+    static const struct refusal cases[] = {
+        { "-F applies only to -S, -A, -Q and -X", { "-F", "-L", "web01" } },
+        { "-F applies only to -S, -A, -Q and -X", { "-F", "web01" } },
+        { "-F applies only to -S, -A, -Q and -X",
+          { "-F", "-D", "HTTP/web01", "web01" } },
+        { "-F applies only to -S, -A, -Q and -X", { "-F", "-R", "web01" } },
+        { "-T applies only to -S, -A, -Q and -X",
+          { "-T", "x", "-L", "web01" } },
+        { "-T applies only to -S, -A, -Q and -X",
+          { "-T", "x", "-D", "HTTP/web01", "web01" } },
+        { "-T applies only to -S, -A, -Q and -X",
+          { "-T", "x", "-R", "web01" } },
+        { "-T needs a domain (\"\" or * for the current one)",
+          { "-X", "-T" } },
+    };
+    struct options o;
+
+    (void)state;
+    parse_ok(&o, "-F", "-Q", "HTTP/*");
+    assert_true(o.req.forest);
+    parse_ok(&o, "-F", "-X");
+    assert_true(o.req.forest);
+    parse_ok(&o, "-F", "-A", "HTTP/web01", "svc");
+    assert_true(o.req.forest);
+
+    parse_ok(&o, "-T", "spn.test", "-T", "", "-T", "*", "-S", "HTTP/web01",
+             "svc");
+    assert_int_equal(o.req.ndomains, 3);
+    assert_string_equal(o.req.domains[0], "spn.test");
+    assert_string_equal(o.req.domains[1], "");
+    assert_string_equal(o.req.domains[2], "*");
+    assert_false(o.req.forest);
+    assert_string_equal(o.req.spn, "HTTP/web01");
+    assert_string_equal(o.req.account, "svc");
+
+    /* -T takes the next argument whatever it looks like */
+    parse_ok(&o, "-T", "-X", "-X");
+    assert_int_equal(o.req.verb, VERB_SCAN);
+    assert_int_equal(o.req.ndomains, 1);
+    assert_string_equal(o.req.domains[0], "-X");
+
+    check_refusals(cases, NCASES(cases));
+}
+
+static void args_max_domains(void **state)
+{
+    struct options o;
+    char *argv[2 + 2 * (MAX_DOMAINS + 1)];
+    char names[MAX_DOMAINS + 1][8];
+    int argc = 0;
+    char *err;
+
+    (void)state;
+    argv[argc++] = (char *)"setspn";
+    argv[argc++] = (char *)"-X";
+    for (int i = 0; i < MAX_DOMAINS; i++) {
+        snprintf(names[i], sizeof(names[i]), "d%d", i);
+        argv[argc++] = (char *)"-T";
+        argv[argc++] = names[i];
+    }
+    assert_null(args_parse(argc, argv, &o));
+    assert_int_equal(o.req.ndomains, MAX_DOMAINS);
+    assert_string_equal(o.req.domains[0], "d0");
+    assert_string_equal(o.req.domains[MAX_DOMAINS - 1], "d15");
+
+    snprintf(names[MAX_DOMAINS], sizeof(names[0]), "d%d", MAX_DOMAINS);
+    argv[argc++] = (char *)"-T";
+    argv[argc++] = names[MAX_DOMAINS];
+    err = args_parse(argc, argv, &o);
+    assert_non_null(err);
+    assert_string_equal(err, "at most 16 -T domains");
+    free(err);
+}
+
+static void args_kind(void **state)
+{
+    static const struct refusal cases[] = {
+        { "-C applies only to switches that take an account",
+          { "-C", "-Q", "HTTP/*" } },
+        { "-U applies only to switches that take an account", { "-U", "-X" } },
+    };
+    struct options o;
+
+    (void)state;
+    parse_ok(&o, "-C", "-S", "HTTP/web01", "web01");
+    assert_int_equal(o.req.kind, KIND_COMPUTER);
+    parse_ok(&o, "-U", "-R", "web01");
+    assert_int_equal(o.req.kind, KIND_USER);
+    parse_ok(&o, "-U", "-D", "HTTP/web01", "svc");
+    assert_int_equal(o.req.kind, KIND_USER);
+    parse_ok(&o, "-C", "web01");
+    assert_int_equal(o.req.kind, KIND_COMPUTER);
+    assert_int_equal(o.req.verb, VERB_LIST);
+
+    check_refusals(cases, NCASES(cases));
+}
+
+static void args_missing_extra(void **state)
+{
+    static const struct refusal cases[] = {
+        { "-L needs an account", { "-L" } },
+        { "-R needs an account", { "-R" } },
+        { "-Q needs an SPN", { "-Q" } },
+        { "-S needs an SPN and an account", { "-S" } },
+        { "-S needs an SPN and an account", { "-S", "HTTP/web01" } },
+        { "-A needs an SPN and an account", { "-A", "HTTP/web01" } },
+        { "-D needs an SPN and an account", { "-D", "HTTP/web01" } },
+        { "unexpected argument 'extra'", { "-X", "extra" } },
+        { "unexpected argument 'b'", { "-L", "a", "b" } },
+        { "unexpected argument 'b'", { "a", "b" } },
+        { "unexpected argument 'other'", { "-Q", "HTTP/*", "other" } },
+        { "unexpected argument 'c'", { "-S", "HTTP/a", "b", "c" } },
+        { "unexpected argument 'x\\x0ay'", { "-R", "web01", "x\ny" } },
+        /* options only, no verb and no account */
+        { "no account given", { "-v" } },
+        { "no account given", { "-P" } },
+        { "no account given", { "--" } },
+    };
+
+    (void)state;
+
+    check_refusals(cases, NCASES(cases));
+}
+
+static void args_dashdash(void **state)
+{
+    struct options o;
+
+    (void)state;
+    parse_ok(&o, "-L", "--", "-web01");
+    assert_int_equal(o.req.verb, VERB_LIST);
+    assert_string_equal(o.req.account, "-web01");
+
+    parse_ok(&o, "-D", "--", "-odd/value", "-h");
+    assert_int_equal(o.req.verb, VERB_DELETE);
+    assert_string_equal(o.req.spn, "-odd/value");
+    assert_string_equal(o.req.account, "-h");
+    assert_false(o.help);
+
+    parse_ok(&o, "--", "/?");
+    assert_false(o.help);
+    assert_int_equal(o.req.verb, VERB_LIST);
+    assert_string_equal(o.req.account, "/?");
+
+    parse_ok(&o, "--", "--");
+    assert_string_equal(o.req.account, "--");
+
+    /* a lone "-" is an argument, not an option */
+    parse_ok(&o, "-L", "-");
+    assert_string_equal(o.req.account, "-");
+}
+
+static const struct {
+    enum verb verb;
+    const char *sw, *name;
+} verb_table[] = {
+    { VERB_LIST, "-L", "list" },      { VERB_ADD_CHECK, "-S", "add" },
+    { VERB_ADD, "-A", "add" },        { VERB_DELETE, "-D", "delete" },
+    { VERB_QUERY, "-Q", "query" },    { VERB_RESET, "-R", "reset" },
+    { VERB_SCAN, "-X", "scan" },
+};
+
+static void args_verb_switch_names(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < NCASES(verb_table); i++)
+        unit_same(verb_table[i].sw, args_verb_switch(verb_table[i].verb),
+                  verb_table[i].sw);
+}
+
+/* The verb's name in the JSON document (man page: list, add, delete,
+ * query, reset, scan); an account alone (VERB_NONE) lists. */
+static void args_verb_names(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < NCASES(verb_table); i++)
+        unit_same(verb_table[i].sw, args_verb_name(verb_table[i].verb),
+                  verb_table[i].name);
+    assert_string_equal(args_verb_name(VERB_NONE), "list");
+    assert_string_equal(args_verb_switch(VERB_NONE), "-L");
+}
+
+static void args_new_defaults(void **state)
+{
+    struct options o;
+
+    (void)state;
+    parse_ok(&o, "web01");
+    assert_false(o.json);
+    assert_false(o.dry_run);
+    assert_null(o.batch);
+    assert_false(o.stop_on_error);
+    assert_false(o.req.idempotent);
+    assert_null(o.domain);
+    assert_false(o.starttls);
+    assert_null(o.cacert);
+    assert_int_equal(o.min_ssf, DEFAULT_MIN_SSF);
+    assert_int_equal(o.min_ssf, 56);
+    assert_false(o.simple);
+    assert_null(o.bind_dn);
+    assert_null(o.keytab);
+    assert_null(o.principal);
+    assert_null(o.password_file);
+}
+
+static void args_json_dry_run(void **state)
+{
+    static const struct refusal cases[] = {
+        /* -N is not -n: Unix options are case-sensitive */
+        { "unknown option '-N'", { "-N", "web01" } },
+        { "--json takes no value", { "--json=1", "web01" } },
+        { "--dry-run takes no value", { "--dry-run=yes", "web01" } },
+        { "unknown option '--JSON'", { "--JSON", "web01" } },
+    };
+    struct options o;
+
+    (void)state;
+    parse_ok(&o, "--json", "-L", "web01");
+    assert_true(o.json);
+    assert_false(o.dry_run);
+    assert_int_equal(o.req.verb, VERB_LIST);
+    assert_string_equal(o.req.account, "web01");
+
+    parse_ok(&o, "-n", "-S", "HTTP/web01", "svc");
+    assert_true(o.dry_run);
+    assert_false(o.json);
+    assert_int_equal(o.req.verb, VERB_ADD_CHECK);
+    parse_ok(&o, "-S", "HTTP/web01", "svc", "--dry-run", "--json");
+    assert_true(o.dry_run);
+    assert_true(o.json);
+    assert_string_equal(o.req.spn, "HTTP/web01");
+    assert_string_equal(o.req.account, "svc");
+
+    check_refusals(cases, NCASES(cases));
+}
+
+static void args_idempotent(void **state)
+{
+    static const struct refusal cases[] = {
+        { "--idempotent takes no value",
+          { "--idempotent=1", "-S", "HTTP/web01", "svc" } },
+    };
+    struct options o;
+
+    (void)state;
+    parse_ok(&o, "--idempotent", "-S", "HTTP/web01", "svc");
+    assert_true(o.req.idempotent);
+    assert_int_equal(o.req.verb, VERB_ADD_CHECK);
+    parse_ok(&o, "-D", "HTTP/web01", "svc", "--idempotent");
+    assert_true(o.req.idempotent);
+    parse_ok(&o, "-D", "HTTP/web01", "svc");
+    assert_false(o.req.idempotent);
+    check_refusals(cases, NCASES(cases));
+}
+
+static void args_batch(void **state)
+{
+    static const struct refusal cases[] = {
+        { "--batch takes its commands from the file, not from the "
+          "command line",
+          { "--batch", "f", "-L" } },
+        { "--batch takes its commands from the file, not from the "
+          "command line",
+          { "--batch", "f", "web01" } },
+        { "--batch takes its commands from the file, not from the "
+          "command line",
+          { "-S", "HTTP/web01", "svc", "--batch=f" } },
+        { "--batch takes its commands from the file, not from the "
+          "command line",
+          { "-X", "--batch", "f" } },
+        { "--batch takes its commands from the file, not from the "
+          "command line",
+          { "--batch", "f", "--", "x" } },
+        { "--batch needs a file name (- for standard input)",
+          { "--batch", "" } },
+        { "--batch needs a file name (- for standard input)", { "--batch=" } },
+        { "--batch needs a value", { "--batch" } },
+        { "--stop-on-error takes no value",
+          { "--stop-on-error=1", "--batch", "f" } },
+    };
+    struct options o;
+
+    (void)state;
+    parse_ok(&o, "--batch", "jobs.txt");
+    assert_string_equal(o.batch, "jobs.txt");
+    assert_int_equal(o.req.verb, VERB_NONE);
+    assert_null(o.req.account);
+    assert_false(o.empty);
+    assert_false(o.stop_on_error);
+
+    parse_ok(&o, "--batch=-");
+    assert_string_equal(o.batch, "-");
+    parse_ok(&o, "--batch", "-");
+    assert_string_equal(o.batch, "-");
+
+    parse_ok(&o, "--stop-on-error", "--batch", "f", "--idempotent", "--json",
+             "-n");
+    assert_string_equal(o.batch, "f");
+    assert_true(o.stop_on_error);
+    assert_true(o.req.idempotent);
+    assert_true(o.json);
+    assert_true(o.dry_run);
+
+    parse_ok(&o, "--stop-on-error", "web01");
+    assert_true(o.stop_on_error);
+
+    check_refusals(cases, NCASES(cases));
+}
+
+static void args_domain_tls(void **state)
+{
+    static const struct refusal cases[] = {
+        { "--domain needs a non-empty value", { "--domain=", "web01" } },
+        { "--domain needs a non-empty value", { "--domain", "", "web01" } },
+        { "--domain needs a value", { "web01", "--domain" } },
+        { "--starttls takes no value", { "--starttls=1", "web01" } },
+        /* -z is not -Z */
+        { "unknown option '-z'", { "-z", "web01" } },
+        { "--cacert needs a non-empty value", { "--cacert=", "web01" } },
+        { "--cacert needs a value", { "web01", "--cacert" } },
+    };
+    struct options o;
+
+    (void)state;
+    parse_ok(&o, "--domain", "spn.test", "-L", "web01");
+    assert_string_equal(o.domain, "spn.test");
+    assert_null(o.uri);
+    parse_ok(&o, "--domain=child.spn.test", "web01");
+    assert_string_equal(o.domain, "child.spn.test");
+
+    parse_ok(&o, "-Z", "web01");
+    assert_true(o.starttls);
+    parse_ok(&o, "--starttls", "web01");
+    assert_true(o.starttls);
+
+    parse_ok(&o, "--cacert", "/etc/ssl/dc.pem", "-Z", "web01");
+    assert_string_equal(o.cacert, "/etc/ssl/dc.pem");
+    assert_true(o.starttls);
+    parse_ok(&o, "--cacert=ca.pem", "web01");
+    assert_string_equal(o.cacert, "ca.pem");
+    check_refusals(cases, NCASES(cases));
+}
+
+static void args_min_ssf(void **state)
+{
+    static const struct refusal cases[] = {
+        { "--min-ssf takes a whole number from 0 to 256, not '257'",
+          { "--min-ssf", "257", "web01" } },
+        { "--min-ssf takes a whole number from 0 to 256, not '-1'",
+          { "--min-ssf", "-1", "web01" } },
+        { "--min-ssf takes a whole number from 0 to 256, not 'x'",
+          { "--min-ssf=x", "web01" } },
+        { "--min-ssf takes a whole number from 0 to 256, not ''",
+          { "--min-ssf=", "web01" } },
+        { "--min-ssf takes a whole number from 0 to 256, not '56k'",
+          { "--min-ssf", "56k", "web01" } },
+        { "--min-ssf takes a whole number from 0 to 256, not ' 56'",
+          { "--min-ssf", " 56", "web01" } },
+        { "--min-ssf takes a whole number from 0 to 256, not '+56'",
+          { "--min-ssf", "+56", "web01" } },
+        { "--min-ssf takes a whole number from 0 to 256, not '0x10'",
+          { "--min-ssf", "0x10", "web01" } },
+        { "--min-ssf takes a whole number from 0 to 256, not " "'4294967352'",
+          { "--min-ssf", "4294967352", "web01" } },
+        { "--min-ssf needs a value", { "web01", "--min-ssf" } },
+    };
+    struct options o;
+
+    (void)state;
+    parse_ok(&o, "--min-ssf", "0", "web01");
+    assert_int_equal(o.min_ssf, 0);
+    parse_ok(&o, "--min-ssf=256", "web01");
+    assert_int_equal(o.min_ssf, 256);
+    parse_ok(&o, "--min-ssf", "128", "web01");
+    assert_int_equal(o.min_ssf, 128);
+
+    check_refusals(cases, NCASES(cases));
+}
+
+static void args_credentials(void **state)
+{
+    static const struct refusal cases[] = {
+        { "--simple needs --bind-dn DN", { "--simple", "web01" } },
+        { "--bind-dn goes with --simple",
+          { "--bind-dn", "CN=a,DC=x", "web01" } },
+        { "--simple cannot be combined with --keytab or --principal",
+          { "--simple", "--bind-dn", "CN=a", "--keytab", "k", "web01" } },
+        { "--simple cannot be combined with --keytab or --principal",
+          { "--simple", "--bind-dn", "CN=a", "--principal", "p", "web01" } },
+        { "--keytab and --password-file cannot be combined",
+          { "--keytab", "k", "--principal", "p", "--password-file", "f",
+            "web01" } },
+        { "--keytab and --password-file cannot be combined",
+          { "--keytab", "k", "--password-file", "f", "web01" } },
+        { "--password-file needs --principal (or --simple)",
+          { "--password-file", "f", "web01" } },
+        /* credentials are checked before the request */
+        { "--simple needs --bind-dn DN", { "--simple" } },
+        { "--simple takes no value", { "--simple=1", "web01" } },
+        { "--bind-dn needs a non-empty value",
+          { "--simple", "--bind-dn=", "web01" } },
+        { "--keytab needs a non-empty value", { "--keytab", "", "web01" } },
+        { "--principal needs a value", { "web01", "--principal" } },
+        { "--password-file needs a non-empty value",
+          { "--password-file=", "--principal", "p", "web01" } },
+    };
+    struct options o;
+
+    (void)state;
+    parse_ok(&o, "--simple", "--bind-dn", "CN=admin,CN=Users,DC=spn,DC=test",
+             "web01");
+    assert_true(o.simple);
+    assert_string_equal(o.bind_dn, "CN=admin,CN=Users,DC=spn,DC=test");
+    parse_ok(&o, "--simple", "--bind-dn=CN=a,DC=x", "--password-file", "pw",
+             "web01");
+    assert_string_equal(o.bind_dn, "CN=a,DC=x");
+    assert_string_equal(o.password_file, "pw");
+
+    parse_ok(&o, "--keytab", "/etc/krb5.keytab", "web01");
+    assert_string_equal(o.keytab, "/etc/krb5.keytab");
+    assert_null(o.principal);
+    parse_ok(&o, "--keytab=k", "--principal", "svc@SPN.TEST", "web01");
+    assert_string_equal(o.keytab, "k");
+    assert_string_equal(o.principal, "svc@SPN.TEST");
+    parse_ok(&o, "--principal", "admin@SPN.TEST", "--password-file=-",
+             "web01");
+    assert_string_equal(o.principal, "admin@SPN.TEST");
+    assert_string_equal(o.password_file, "-");
+
+    check_refusals(cases, NCASES(cases));
+}
+
+/* No password on the command line: it would show in ps and the history. */
+static void args_no_password_option(void **state)
+{
+    static const struct refusal cases[] = {
+        { "unknown option '--password'", { "--password", "secret", "web01" } },
+        { "unknown option '--pass'", { "--pass", "web01" } },
+        { "unknown option '--passwd'", { "--passwd", "web01" } },
+        { "unknown option '--password-fil'",
+          { "--password-fil", "f", "web01" } },
+        { "unknown option '-w'", { "-w", "secret", "web01" } },
+    };
+
+    (void)state;
+    check_refusals(cases, NCASES(cases));
+}
+
+/* ------------------------------------------------------------------ */
+/* args_parse_line                                                     */
+
+/* Parses the NULL-terminated words of one batch line. */
+static char *parse_line(struct request *q, ...)
+{
+    static char *argv[MAXARGS + 1];
+    va_list ap;
+    int argc = 0;
+    const char *a;
+
+    va_start(ap, q);
+    while ((a = va_arg(ap, const char *)) != NULL) {
+        assert_true(argc < MAXARGS);
+        argv[argc++] = (char *)a;
+    }
+    va_end(ap);
+    argv[argc] = NULL;
+    return args_parse_line(argc, argv, q);
+}
+
+#define line_ok(q, ...) \
+    unit_expect_ok(#__VA_ARGS__, \
+                   parse_line((q), __VA_ARGS__, (const char *)NULL))
+
+#define NOT_IN_LINE(opt)                                                  \
+    "option '" opt "' is not allowed in a batch line (give it on the "    \
+    "command line)"
+
+static void line_verbs(void **state)
+{
+    struct request q;
+
+    (void)state;
+    line_ok(&q, "-S", "HTTP/web01", "svc");
+    assert_int_equal(q.verb, VERB_ADD_CHECK);
+    assert_string_equal(q.spn, "HTTP/web01");
+    assert_string_equal(q.account, "svc");
+    assert_false(q.idempotent);
+    assert_false(q.forest);
+    assert_int_equal(q.kind, KIND_ANY);
+
+    line_ok(&q, "-a", "HTTP/web01", "svc");
+    assert_int_equal(q.verb, VERB_ADD);
+    line_ok(&q, "-D", "HTTP/web01", "svc", "--idempotent");
+    assert_int_equal(q.verb, VERB_DELETE);
+    assert_true(q.idempotent);
+    line_ok(&q, "-Q", "HTTP/*");
+    assert_int_equal(q.verb, VERB_QUERY);
+    assert_string_equal(q.spn, "HTTP/*");
+    assert_null(q.account);
+    line_ok(&q, "-r", "web01");
+    assert_int_equal(q.verb, VERB_RESET);
+    assert_string_equal(q.account, "web01");
+    line_ok(&q, "-X", "-P");
+    assert_int_equal(q.verb, VERB_SCAN);
+    assert_true(q.no_progress);
+    line_ok(&q, "web01");
+    assert_int_equal(q.verb, VERB_LIST);
+    assert_string_equal(q.account, "web01");
+    line_ok(&q, "-L", "web01");
+    assert_int_equal(q.verb, VERB_LIST);
+
+    line_ok(&q, "-F", "-Q", "HTTP/*");
+    assert_true(q.forest);
+    line_ok(&q, "-T", "child", "-T", "", "-S", "HTTP/x", "svc");
+    assert_int_equal(q.ndomains, 2);
+    assert_string_equal(q.domains[0], "child");
+    assert_string_equal(q.domains[1], "");
+    line_ok(&q, "-C", "-L", "web01");
+    assert_int_equal(q.kind, KIND_COMPUTER);
+    line_ok(&q, "-u", "-S", "HTTP/x", "svc");
+    assert_int_equal(q.kind, KIND_USER);
+    line_ok(&q, "-U", "-P", "-S", "HTTP/x", "svc", "--idempotent");
+    assert_int_equal(q.kind, KIND_USER);
+    assert_true(q.no_progress);
+    assert_true(q.idempotent);
+
+    /* "/?" is not help in a batch line: an account name */
+    line_ok(&q, "/?");
+    assert_int_equal(q.verb, VERB_LIST);
+    assert_string_equal(q.account, "/?");
+    line_ok(&q, "-L", "--", "-odd");
+    assert_string_equal(q.account, "-odd");
+}
+
+static void line_rejected(void **state)
+{
+    static const struct refusal cases[] = {
+        { NOT_IN_LINE("-H"), { "-H", "ldap://dc1", "-L", "web01" } },
+        { NOT_IN_LINE("-v"), { "-v", "-L", "web01" } },
+        { NOT_IN_LINE("-h"), { "-h" } },
+        { NOT_IN_LINE("-n"), { "-n", "-S", "HTTP/x", "svc" } },
+        { NOT_IN_LINE("-Z"), { "-Z", "web01" } },
+        { NOT_IN_LINE("--json"), { "--json", "-L", "web01" } },
+        { NOT_IN_LINE("--uri=ldap://x"), { "--uri=ldap://x", "web01" } },
+        { NOT_IN_LINE("--timeout"), { "--timeout", "5", "web01" } },
+        { NOT_IN_LINE("--dry-run"), { "web01", "--dry-run" } },
+        { NOT_IN_LINE("--batch"), { "--batch", "f" } },
+        { NOT_IN_LINE("--help"), { "--help" } },
+        { NOT_IN_LINE("--version"), { "--version" } },
+        { NOT_IN_LINE("--stop-on-error"), { "--stop-on-error", "web01" } },
+        { NOT_IN_LINE("--simple"), { "--simple", "web01" } },
+        { NOT_IN_LINE("--keytab"), { "--keytab", "k", "web01" } },
+        { NOT_IN_LINE("--domain"), { "--domain", "d", "web01" } },
+        { NOT_IN_LINE("--idempotent=1"), { "--idempotent=1", "web01" } },
+        /* a control character is quoted */
+        { NOT_IN_LINE("--\\x1b"), { "--\x1b", "web01" } },
+        /* the request's own checks still apply */
+        { "-S needs an SPN and an account", { "-S", "HTTP/x" } },
+        { "-S and -X cannot be combined", { "-S", "-X" } },
+        { "unexpected argument 'c'", { "-L", "b", "c" } },
+        { "-F applies only to -S, -A, -Q and -X", { "-F", "-L", "web01" } },
+        { "no account given", { "-P" } },
+    };
+
+    (void)state;
+    check_line_refusals(cases, NCASES(cases));
+}
+
+static void line_empty(void **state)
+{
+    struct request q;
+    char *argv[] = { NULL };
+    char *err;
+
+    (void)state;
+    err = args_parse_line(0, argv, &q);
+    assert_non_null(err);
+    assert_string_equal(err, "no command");
+    free(err);
+}
+
+int unit_args(void)
+{
+    static const struct CMUnitTest tests[] = {
+        cmocka_unit_test(args_defaults),
+        cmocka_unit_test(args_empty),
+        cmocka_unit_test(args_verbs),
+        cmocka_unit_test(args_case_insensitive),
+        cmocka_unit_test(args_help_version),
+        cmocka_unit_test(args_uri),
+        cmocka_unit_test(args_timeout_page_size),
+        cmocka_unit_test(args_verbose),
+        cmocka_unit_test(args_unknown),
+        cmocka_unit_test(args_unknown_with_value),
+        cmocka_unit_test(args_conflicts),
+        cmocka_unit_test(args_scope),
+        cmocka_unit_test(args_max_domains),
+        cmocka_unit_test(args_kind),
+        cmocka_unit_test(args_missing_extra),
+        cmocka_unit_test(args_dashdash),
+        cmocka_unit_test(args_verb_switch_names),
+        cmocka_unit_test(args_verb_names),
+        cmocka_unit_test(args_new_defaults),
+        cmocka_unit_test(args_json_dry_run),
+        cmocka_unit_test(args_idempotent),
+        cmocka_unit_test(args_batch),
+        cmocka_unit_test(args_domain_tls),
+        cmocka_unit_test(args_min_ssf),
+        cmocka_unit_test(args_credentials),
+        cmocka_unit_test(args_no_password_option),
+        cmocka_unit_test(line_verbs),
+        cmocka_unit_test(line_rejected),
+        cmocka_unit_test(line_empty),
+    };
+
+    return cmocka_run_group_tests_name("args", tests, NULL, NULL);
+}

@@ -1,0 +1,284 @@
+/*
+ * wire: server diagnostics, URI lists, the Global Catalog's URI and
+ * replPropertyMetaData, without a DC.
+ */
+#include "unit.h"
+
+#include <stdlib.h>
+
+#include "wire.h"
+#include "xalloc.h"
+
+static void wire_diag_trimmed(void **state)
+{
+    static const struct {
+        const char *diag, *want;
+    } cases[] = {
+        { "", "" },
+        { "plain", "plain" },
+        { "0000202F: samldb: would cause a conflict\n",
+          "0000202F: samldb: would cause a conflict" },
+        { "text\r\n", "text" },
+        { "text \n \r\n  ", "text" },
+        { "\n\r \n", "" },
+        /* only the end: newlines and blanks inside stay */
+        { "  a\nb c\n", "  a\nb c" },
+        { "000021C7: AtrErr: DSID-03200BBA, #1:\n\t0: 000021C7\n",
+          "000021C7: AtrErr: DSID-03200BBA, #1:\n\t0: 000021C7" },
+    };
+
+    (void)state;
+    assert_string_equal(wire_clean_diag(NULL), "");
+    for (size_t i = 0; i < NCASES(cases); i++) {
+        char *d = xstrdup(cases[i].diag);
+        const char *got = wire_clean_diag(d);
+        char what[32];
+
+        snprintf(what, sizeof(what), "diagnostic #%zu", i);
+        /* in place */
+        if (got != d) {
+            free(d);
+            fail_msg("%s: not trimmed in place", what);
+        }
+        if (strcmp(got, cases[i].want) != 0) {
+            print_error("%s:\ngot      \"%s\"\nexpected \"%s\"\n", what, got,
+                        cases[i].want);
+            free(d);
+            fail();
+        }
+        free(d);
+    }
+}
+
+/* A list and the URIs it splits into (none: refused). */
+struct uri_case {
+    const char *list;
+    const char *want[4]; /* NULL-terminated */
+};
+
+static void check_uri_cases(const struct uri_case *c, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char **uris = (char **)&uris; /* not NULL: must be set */
+        size_t nuris = 99, nwant = 0;
+        bool ok = wire_split_uris(c[i].list, &uris, &nuris);
+
+        while (nwant < NCASES(c[i].want) && c[i].want[nwant] != NULL)
+            nwant++;
+        if (nwant == 0) {
+            if (ok || uris != NULL || nuris != 0) {
+                xstrv_free(ok ? uris : NULL, ok ? nuris : 0);
+                fail_msg("\"%s\" accepted, expected a refusal", c[i].list);
+            }
+            continue;
+        }
+        if (!ok)
+            fail_msg("\"%s\" refused", c[i].list);
+        if (nuris != nwant) {
+            print_error("\"%s\": %zu URIs, expected %zu\n", c[i].list, nuris,
+                        nwant);
+            for (size_t k = 0; k < nuris; k++)
+                print_error("  [%zu] %s\n", k, uris[k]);
+            xstrv_free(uris, nuris);
+            fail();
+        }
+        for (size_t k = 0; k < nuris; k++)
+            if (strcmp(uris[k], c[i].want[k]) != 0) {
+                print_error("\"%s\": URI %zu is \"%s\", expected \"%s\"\n",
+                            c[i].list, k, uris[k], c[i].want[k]);
+                xstrv_free(uris, nuris);
+                fail();
+            }
+        xstrv_free(uris, nuris);
+    }
+}
+
+static void wire_uri_lists(void **state)
+{
+    static const struct uri_case cases[] = {
+        /* libldap fills in the scheme's port */
+        { "ldap://dc1.spn.test", { "ldap://dc1.spn.test:389" } },
+        { "ldaps://dc1.spn.test", { "ldaps://dc1.spn.test:636" } },
+        { "ldap://dc1:1389", { "ldap://dc1:1389" } },
+        { "LDAP://DC1", { "ldap://DC1:389" } },
+        { "ldap://a ldap://b", { "ldap://a:389", "ldap://b:389" } },
+        /* commas, blanks and tabs, in any number, between and around */
+        { "ldap://a,ldaps://b:1636", { "ldap://a:389", "ldaps://b:1636" } },
+        { " ,\tldap://a , ,ldap://b\t\t ldap://c,",
+          { "ldap://a:389", "ldap://b:389", "ldap://c:389" } },
+        /* IPv6 literals keep their brackets */
+        { "ldap://[::1]", { "ldap://[::1]:389" } },
+        { "ldaps://[fe80::1]:3269 ldap://127.0.0.1",
+          { "ldaps://[fe80::1]:3269", "ldap://127.0.0.1:389" } },
+        /* a base DN, attributes, scope or filter mean nothing here */
+        { "ldap://dc1/dc=spn", { "ldap://dc1:389" } },
+        { "ldap://dc1:389/dc=spn?cn?sub?(cn=x)", { "ldap://dc1:389" } },
+    };
+
+    (void)state;
+    check_uri_cases(cases, NCASES(cases));
+}
+
+static void wire_uri_refused(void **state)
+{
+    static const struct uri_case cases[] = {
+        { "", { NULL } },
+        { " ,\t, ", { NULL } },
+        { "dc1.spn.test", { NULL } },
+        { "http://dc1", { NULL } },
+        { "ldap://", { NULL } }, /* no host */
+        { "ldap:///dc=spn", { NULL } },
+        /* one bad URI spoils the list */
+        { "ldap://a dc1", { NULL } },
+        { "ldap://a,ldap://", { NULL } },
+        { "ldap://a ldap://[::1", { NULL } },
+    };
+
+    (void)state;
+    check_uri_cases(cases, NCASES(cases));
+}
+
+static void wire_gc(void **state)
+{
+    static const struct {
+        const char *uri, *want; /* want NULL: no GC */
+    } cases[] = {
+        { "ldap://dc1.spn.test", "ldap://dc1.spn.test:3268" },
+        { "ldap://dc1.spn.test:389", "ldap://dc1.spn.test:3268" },
+        { "ldap://dc1:1389/dc=spn,dc=test", "ldap://dc1:3268" },
+        { "ldaps://dc1.spn.test:636", "ldaps://dc1.spn.test:3269" },
+        { "LDAPS://dc1", "ldaps://dc1:3269" },
+        { "ldap://[::1]:389", "ldap://[::1]:3268" },
+        { "ldaps://[fe80::1]", "ldaps://[fe80::1]:3269" },
+        { "ldap://127.0.0.1", "ldap://127.0.0.1:3268" },
+        { "ldap://", NULL },
+        { "ldap:///dc=spn", NULL },
+        { "dc1.spn.test", NULL },
+        { "", NULL },
+    };
+
+    (void)state;
+    assert_null(wire_gc_uri(NULL));
+    for (size_t i = 0; i < NCASES(cases); i++) {
+        char *got = wire_gc_uri(cases[i].uri);
+        bool same = cases[i].want == NULL
+                        ? got == NULL
+                        : got != NULL && strcmp(got, cases[i].want) == 0;
+
+        if (!same)
+            print_error("wire_gc_uri(\"%s\") = %s, expected %s\n",
+                        cases[i].uri, got ? got : "NULL",
+                        cases[i].want ? cases[i].want : "NULL");
+        free(got);
+        if (!same)
+            fail();
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* replPropertyMetaData                                                */
+
+#define ATTID_SPN 0x00090303ul
+
+static void put32(unsigned char *p, unsigned long v)
+{
+    p[0] = (unsigned char)(v & 0xff);
+    p[1] = (unsigned char)((v >> 8) & 0xff);
+    p[2] = (unsigned char)((v >> 16) & 0xff);
+    p[3] = (unsigned char)((v >> 24) & 0xff);
+}
+
+/* A replPropertyMetaDataBlob: version 1, reserved, count, reserved, then
+ * count 48-byte entries (attid, version, change time, originating DSA,
+ * USNs), filled with junk where the parser must not look. */
+static size_t make_blob(unsigned char *b, size_t cap, unsigned long count,
+                        const unsigned long (*attrs)[2], size_t nattrs)
+{
+    size_t len = 16 + nattrs * 48;
+
+    assert_true(len <= cap);
+    memset(b, 0xa5, len);
+    put32(b, 1);
+    put32(b + 4, 0);
+    put32(b + 8, count);
+    put32(b + 12, 0);
+    for (size_t i = 0; i < nattrs; i++) {
+        put32(b + 16 + i * 48, attrs[i][0]);
+        put32(b + 16 + i * 48 + 4, attrs[i][1]);
+    }
+    return len;
+}
+
+static void wire_meta(void **state)
+{
+    static const unsigned long attrs[][2] = {
+        { 0x00000000ul, 1 },    /* objectClass */
+        { 0x00090001ul, 3 },    /* a 0x9xxxx neighbour */
+        { ATTID_SPN, 7 },
+        { 0x0009030eul, 0xfffffffful },
+    };
+    unsigned char b[16 + 8 * 48];
+    size_t len = make_blob(b, sizeof(b), 4, attrs, 4);
+
+    (void)state;
+    assert_int_equal(len, 16 + 4 * 48);
+    assert_int_equal(wire_meta_version(b, len, ATTID_SPN), 7);
+    assert_int_equal(wire_meta_version(b, len, 0x00090001ul), 3);
+    assert_int_equal(wire_meta_version(b, len, 0), 1);
+    /* the whole 32-bit version */
+    assert_int_equal(wire_meta_version(b, len, 0x0009030eul), 0xfffffffful);
+    /* not listed */
+    assert_int_equal(wire_meta_version(b, len, 0x00090304ul), 0);
+
+    /* short blobs: nothing past the end is read */
+    assert_int_equal(wire_meta_version(NULL, 0, ATTID_SPN), 0);
+    assert_int_equal(wire_meta_version(b, 0, ATTID_SPN), 0);
+    assert_int_equal(wire_meta_version(b, 15, ATTID_SPN), 0);
+    assert_int_equal(wire_meta_version(b, 16, ATTID_SPN), 0);
+    /* the third entry cut short is not read; the first two are */
+    assert_int_equal(wire_meta_version(b, 16 + 3 * 48 - 1, ATTID_SPN), 0);
+    assert_int_equal(wire_meta_version(b, 16 + 3 * 48 - 1, 0x00090001ul), 3);
+    assert_int_equal(wire_meta_version(b, 16 + 3 * 48, ATTID_SPN), 7);
+}
+
+/* The count says how many entries there are, whatever follows them; a
+ * count larger than the blob is bounded by it. */
+static void wire_meta_count(void **state)
+{
+    static const unsigned long attrs[][2] = {
+        { 0x00090001ul, 3 },
+        { ATTID_SPN, 7 },
+    };
+    static const unsigned long twice[][2] = {
+        { ATTID_SPN, 2 },
+        { ATTID_SPN, 9 },
+    };
+    unsigned char b[16 + 4 * 48];
+    size_t len;
+
+    (void)state;
+    len = make_blob(b, sizeof(b), 1, attrs, 2);
+    assert_int_equal(wire_meta_version(b, len, 0x00090001ul), 3);
+    assert_int_equal(wire_meta_version(b, len, ATTID_SPN), 0);
+    len = make_blob(b, sizeof(b), 0, attrs, 2);
+    assert_int_equal(wire_meta_version(b, len, 0x00090001ul), 0);
+    len = make_blob(b, sizeof(b), 0xfffffffful, attrs, 2);
+    assert_int_equal(wire_meta_version(b, len, ATTID_SPN), 7);
+    /* listed twice: the last one counts */
+    len = make_blob(b, sizeof(b), 2, twice, 2);
+    assert_int_equal(wire_meta_version(b, len, ATTID_SPN), 9);
+}
+
+int unit_wire(void)
+{
+    static const struct CMUnitTest tests[] = {
+        cmocka_unit_test(wire_diag_trimmed),
+        cmocka_unit_test(wire_uri_lists),
+        cmocka_unit_test(wire_uri_refused),
+        cmocka_unit_test(wire_gc),
+        cmocka_unit_test(wire_meta),
+        cmocka_unit_test(wire_meta_count),
+    };
+
+    return cmocka_run_group_tests_name("wire", tests, NULL, NULL);
+}

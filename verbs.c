@@ -1,0 +1,495 @@
+#include "verbs.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "msg.h"
+#include "quote.h"
+#include "report.h"
+#include "scan.h"
+#include "spn.h"
+#include "xalloc.h"
+
+/* What the verbs share: the session, the command, the dry run's memory. */
+struct ctx {
+    struct verbs *v;
+    struct session *s;
+    const struct job *job;
+    const struct request *q;
+    const struct options *o;
+};
+
+static void checking(const struct scope *sc)
+{
+    report(&(struct event){ .kind = EV_CHECKING, .label = sc->label,
+                            .forest = sc->forest });
+}
+
+static void holder(const struct entry *e, char *const *only, size_t nonly)
+{
+    report(&(struct event){ .kind = EV_HOLDER, .dn = e->dn,
+                            .values = e->spns, .nvalues = e->nspns,
+                            .only = only, .nonly = nonly });
+}
+
+static void change(bool add, const char *dn, char *const *spns, size_t n)
+{
+    report(&(struct event){ .kind = EV_CHANGE, .add = add, .dn = dn,
+                            .values = spns, .nvalues = n });
+}
+
+/* ---------------------------------------------------------- duplicates */
+
+static bool any_host(char *const *spns, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strncasecmp(spns[i], "host/", 5) == 0)
+            return true;
+    return false;
+}
+
+/*
+ * Looks in every scope for holders of spns[0..n) and of their HOST alias
+ * forms, reporting the "Checking" lines if announce, and settles the plan
+ * against the dry run's pending changes.
+ */
+static enum status find_holders(struct ctx *c, char *const *spns, size_t n,
+                                const char *target, bool announce,
+                                struct plan_holders *h)
+{
+    char *const *aliases = NULL;
+    size_t naliases = 0;
+
+    if (any_host(spns, n))
+        session_host_aliases(c->s, &aliases, &naliases);
+    plan_holders_init(h, spns, n, aliases, naliases);
+    for (size_t i = 0; i < c->s->nscopes; i++) {
+        const struct scope *sc = &c->s->scopes[i];
+        enum status st;
+
+        if (announce)
+            checking(sc);
+        st = dir_search(sc->conn, sc->base, h->exact, h->nexact, false,
+                        entries_collect, &h->by_exact);
+        if (st == ST_OK)
+            st = dir_search(sc->conn, sc->base, h->alias, h->nalias, false,
+                            entries_collect, &h->by_alias);
+        if (st != ST_OK)
+            return session_fail(sc->conn, st);
+        if (c->o->verbose)
+            warn("duplicate check in %s read %u page(s)", sc->label,
+                 conn_pages(sc->conn));
+    }
+    plan_holders_settle(h, &c->v->pending, target);
+    return ST_OK;
+}
+
+/* Setspn.exe's conflict report: each holder and the values it holds, then
+ * the duplicate line. */
+static void show_conflict(const struct plan_holders *h, const char *target)
+{
+    for (size_t i = 0; i < h->by_exact.n; i++)
+        holder(&h->by_exact.v[i], h->exact, h->nexact);
+    for (size_t i = 0; i < h->by_alias.n; i++)
+        if (strcasecmp(h->by_alias.v[i].dn, target) != 0)
+            holder(&h->by_alias.v[i], h->alias, h->nalias);
+    report_line(EV_CHECKED);
+    report_line(EV_DUPLICATE);
+}
+
+/* ---------------------------------------------------------------- -L */
+
+static enum status do_list(struct ctx *c)
+{
+    struct dir_account acct;
+    enum status st = session_find_account(c->s, c->job, &acct);
+
+    if (st == ST_OK)
+        report(&(struct event){ .kind = EV_LIST, .dn = acct.entry.dn,
+                                .values = acct.entry.spns,
+                                .nvalues = acct.entry.nspns });
+    dir_account_free(&acct);
+    return st;
+}
+
+/* ----------------------------------------------------------- -S -A -R */
+
+/*
+ * The DC refused an add.  When it says the value is not unique (or gives a
+ * bare constraint violation while a holder exists: a race with another
+ * writer), that is a duplicate, reported as the pre-check would.
+ */
+static enum status add_refused(struct ctx *c, enum status st, const char *spn,
+                               const char *dn)
+{
+    char *why = xstrdup(conn_error(c->s->conn));
+    char *one[] = { (char *)spn };
+    struct plan_holders h = { 0 };
+    enum status found;
+    char *q;
+
+    switch (st) {
+    case ST_DUPLICATE:
+    case ST_REFUSED:
+        found = find_holders(c, one, 1, dn, false, &h);
+        if (found != ST_OK) {
+            st = found; /* reported */
+            break;
+        }
+        if (h.others > 0 || st == ST_DUPLICATE) {
+            show_conflict(&h, dn);
+            st = ST_DUPLICATE;
+        }
+        report_failure("%s", why);
+        break;
+    case ST_UNCHANGED:
+        q = quote_value(spn);
+        report_failure("%s is already registered on %s", q, dn);
+        free(q);
+        break;
+    default:
+        report_failure("%s", why);
+        break;
+    }
+    plan_holders_free(&h);
+    free(why);
+    return st;
+}
+
+/* Writes one value (or, in a dry run, says how it would be written). */
+static enum status add_value(struct ctx *c, const char *spn, const char *dn)
+{
+    enum status st;
+
+    if (c->o->dry_run) {
+        report(&(struct event){ .kind = EV_LDIF, .add = true, .dn = dn,
+                                .value = spn });
+        plan_remember(&c->v->pending, dn, spn, true);
+        return ST_OK;
+    }
+    st = dir_add_spn(c->s->conn, dn, spn);
+    return st == ST_OK ? ST_OK : add_refused(c, st, spn, dn);
+}
+
+static enum status do_add(struct ctx *c)
+{
+    char *spn[] = { (char *)c->q->spn };
+    struct dir_account acct;
+    struct plan_holders h = { 0 };
+    enum status st = session_find_account(c->s, c->job, &acct);
+
+    if (st != ST_OK)
+        goto done;
+    st = find_holders(c, spn, 1, acct.entry.dn, true, &h);
+    if (st != ST_OK)
+        goto done;
+    if (h.others == 0 && h.target && c->q->idempotent) {
+        report_note("%s already holds %s: nothing to do", acct.entry.dn,
+                    spn[0]);
+        st = ST_UNCHANGED;
+        goto done;
+    }
+    if (h.others > 0 || h.target) {
+        show_conflict(&h, acct.entry.dn);
+        st = h.others > 0 ? ST_DUPLICATE : ST_UNCHANGED;
+        goto done;
+    }
+    report_line(EV_CHECKED);
+    change(true, acct.entry.dn, spn, 1);
+    st = add_value(c, spn[0], acct.entry.dn);
+    if (st == ST_OK) {
+        report_line(EV_UPDATED);
+        st = ST_ADDED;
+    }
+done:
+    plan_holders_free(&h);
+    dir_account_free(&acct);
+    return st;
+}
+
+static enum status do_reset(struct ctx *c)
+{
+    struct dir_account acct;
+    char *want[2] = { NULL, NULL }, *missing[2];
+    size_t nmissing = 0;
+    struct plan_holders h = { 0 };
+    enum status st = session_find_account(c->s, c->job, &acct);
+
+    if (st != ST_OK)
+        goto done;
+    if (!acct.computer || acct.sam == NULL || acct.dns_host == NULL) {
+        report_failure("cannot reset %s: %s", acct.entry.dn,
+                       acct.dns_host == NULL && acct.computer && acct.sam
+                           ? "the account has no dNSHostName"
+                           : "not a computer account");
+        st = ST_UNSUITABLE;
+        goto done;
+    }
+    want[0] = xasprintf("HOST/%.*s", (int)strcspn(acct.sam, "$"), acct.sam);
+    want[1] = xasprintf("HOST/%s", acct.dns_host);
+    for (int i = 0; i < 2; i++)
+        if (plan_stored_value(&acct.entry, want[i]) == NULL)
+            missing[nmissing++] = want[i];
+    if (nmissing == 0) {
+        report_note("%s already holds %s and %s: nothing to do",
+                    acct.entry.dn, want[0], want[1]);
+        st = ST_UNCHANGED;
+        goto done;
+    }
+    st = find_holders(c, missing, nmissing, acct.entry.dn, true, &h);
+    if (st != ST_OK)
+        goto done;
+    if (h.others > 0) {
+        show_conflict(&h, acct.entry.dn);
+        st = ST_DUPLICATE;
+        goto done;
+    }
+    report_line(EV_CHECKED);
+    change(true, acct.entry.dn, missing, nmissing);
+    for (size_t i = 0; i < nmissing && st == ST_OK; i++) {
+        st = add_value(c, missing[i], acct.entry.dn);
+        if (st != ST_OK && i > 0)
+            warn("%s was registered before the failure", missing[0]);
+    }
+    if (st == ST_OK) {
+        report_line(EV_UPDATED);
+        st = ST_ADDED;
+    }
+done:
+    plan_holders_free(&h);
+    free(want[0]);
+    free(want[1]);
+    dir_account_free(&acct);
+    return st;
+}
+
+/* ---------------------------------------------------------------- -D */
+
+/* Whether an account other than dn holds spn (in the DC's domain). */
+static bool held_elsewhere(struct ctx *c, const char *spn, const char *dn)
+{
+    struct entries holders = { 0 };
+    char *one[] = { (char *)spn };
+    bool other = false;
+
+    if (dir_search(c->s->conn, conn_base(c->s->conn), one, 1, false,
+                   entries_collect, &holders) == ST_OK)
+        for (size_t i = 0; i < holders.n; i++)
+            if (strcasecmp(holders.v[i].dn, dn) != 0)
+                other = true;
+    entries_free(&holders);
+    return other;
+}
+
+static enum status absent(struct ctx *c, const char *dn)
+{
+    char *q = quote_value(c->q->spn);
+
+    if (c->q->idempotent)
+        report_note("%s is not registered on %s: nothing to do", q, dn);
+    else
+        report_failure("cannot remove %s from %s: not registered on that "
+                       "account", q, dn);
+    free(q);
+    return ST_ABSENT;
+}
+
+static enum status do_delete(struct ctx *c)
+{
+    struct dir_account acct;
+    const char *value;
+    char *one[1];
+    enum status st = session_find_account(c->s, c->job, &acct);
+
+    if (st != ST_OK)
+        goto done;
+    value = plan_stored_value(&acct.entry, c->q->spn);
+    if (c->o->dry_run) {
+        /* as it would be after the earlier lines of this dry run */
+        int was = plan_pending_change(&c->v->pending, acct.entry.dn,
+                                      c->q->spn);
+
+        if (was < 0)
+            value = NULL;
+        else if (was > 0 && value == NULL)
+            value = c->q->spn;
+    }
+    if (value == NULL) {
+        st = absent(c, acct.entry.dn);
+        goto done;
+    }
+    one[0] = (char *)value;
+    change(false, acct.entry.dn, one, 1);
+    if (c->o->dry_run) {
+        report(&(struct event){ .kind = EV_LDIF, .dn = acct.entry.dn,
+                                .value = value });
+        plan_remember(&c->v->pending, acct.entry.dn, value, false);
+        st = ST_OK;
+    } else {
+        st = dir_delete_spn(c->s->conn, acct.entry.dn, value);
+        if (st == ST_REFUSED && held_elsewhere(c, value, acct.entry.dn)) {
+            char *what = NULL;
+
+            st = dir_delete_duplicated(c->s->conn, acct.entry.dn, value,
+                                       &what);
+            if (what != NULL)
+                report_note("%s", what);
+            free(what);
+        }
+    }
+    if (st == ST_OK) {
+        report_line(EV_UPDATED);
+        st = ST_REMOVED;
+    } else if (st == ST_ABSENT) {
+        st = absent(c, acct.entry.dn); /* removed meanwhile */
+    } else {
+        session_fail(c->s->conn, st);
+    }
+done:
+    dir_account_free(&acct);
+    return st;
+}
+
+/* ---------------------------------------------------------------- -Q */
+
+struct query {
+    bool progress;
+    size_t found;
+};
+
+static enum status print_match(const char *dn, char *const *spns, size_t n,
+                               void *ctx)
+{
+    struct query *q = ctx;
+
+    q->found++;
+    report(&(struct event){ .kind = EV_HOLDER, .dn = dn, .values = spns,
+                            .nvalues = n });
+    if (q->progress && q->found % 1000 == 0)
+        fprintf(stderr, "Processing entry %zu\n", q->found);
+    return ST_OK;
+}
+
+static enum status do_query(struct ctx *c)
+{
+    struct query q = { c->v->progress, 0 };
+    char *spn[] = { (char *)c->q->spn };
+
+    for (size_t i = 0; i < c->s->nscopes; i++) {
+        const struct scope *sc = &c->s->scopes[i];
+        enum status st;
+
+        checking(sc);
+        st = dir_search(sc->conn, sc->base, spn, 1, true, print_match, &q);
+        if (st != ST_OK)
+            return session_fail(sc->conn, st);
+        if (c->o->verbose)
+            warn("query in %s read %u page(s)", sc->label,
+                 conn_pages(sc->conn));
+    }
+    report_line(EV_CHECKED);
+    report(&(struct event){ .kind = EV_QUERY_DONE, .count = q.found });
+    return q.found ? ST_OK : ST_NOT_FOUND;
+}
+
+/* ---------------------------------------------------------------- -X */
+
+struct scan_ctx {
+    struct scan *scan;
+    bool progress;
+};
+
+static enum status scan_entry(const char *dn, char *const *spns, size_t n,
+                              void *ctx)
+{
+    struct scan_ctx *s = ctx;
+
+    scan_add(s->scan, dn, spns, n);
+    if (s->progress && scan_entries(s->scan) % 1000 == 0)
+        fprintf(stderr, "Processing entry %zu\n", scan_entries(s->scan));
+    return ST_OK;
+}
+
+static void print_group(const struct scan_group *g, void *ctx)
+{
+    (void)ctx;
+    report(&(struct event){ .kind = EV_GROUP, .label = g->spn,
+                            .values = (char *const *)g->dns,
+                            .nvalues = g->ndns });
+}
+
+static enum status do_scan(struct ctx *c)
+{
+    struct scan_ctx s = { scan_new(), c->v->progress };
+    static char star[] = "*";
+    char *all[] = { star };
+    size_t groups;
+
+    if (s.progress)
+        fprintf(stderr, "Processing entry 0\n");
+    for (size_t i = 0; i < c->s->nscopes; i++) {
+        const struct scope *sc = &c->s->scopes[i];
+        enum status st;
+
+        checking(sc);
+        st = dir_search(sc->conn, sc->base, all, 1, true, scan_entry, &s);
+        if (st != ST_OK) {
+            scan_free(s.scan);
+            return session_fail(sc->conn, st);
+        }
+        if (c->o->verbose)
+            warn("scan of %s read %u page(s); %zu entries so far", sc->label,
+                 conn_pages(sc->conn), scan_entries(s.scan));
+    }
+    report_line(EV_CHECKED);
+    groups = scan_groups(s.scan, print_group, NULL);
+    report(&(struct event){ .kind = EV_SCAN_DONE, .count = groups,
+                            .entries = scan_entries(s.scan) });
+    scan_free(s.scan);
+    return groups ? ST_DUPLICATE : ST_OK;
+}
+
+/* ------------------------------------------------------------ dispatch */
+
+enum status verbs_run(struct verbs *v, const struct job *j)
+{
+    struct ctx c = { v, v->s, j, &j->q, v->s->o };
+    enum status st;
+
+    report_begin(args_verb_name(j->q.verb), j->q.spn, j->q.account, j->line);
+    st = session_scopes(v->s, &j->q);
+    if (st == ST_OK) {
+        switch (j->q.verb) {
+        case VERB_ADD_CHECK:
+        case VERB_ADD:
+            st = do_add(&c);
+            break;
+        case VERB_DELETE:
+            st = do_delete(&c);
+            break;
+        case VERB_QUERY:
+            st = do_query(&c);
+            break;
+        case VERB_RESET:
+            st = do_reset(&c);
+            break;
+        case VERB_SCAN:
+            st = do_scan(&c);
+            break;
+        case VERB_LIST:
+        case VERB_NONE:
+            st = do_list(&c);
+            break;
+        }
+    }
+    report_outcome(st);
+    report_end();
+    return st;
+}
+
+void verbs_free(struct verbs *v)
+{
+    plan_pending_free(&v->pending);
+}

@@ -1,0 +1,110 @@
+#include "wire.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <ldap.h>
+
+#include "xalloc.h"
+
+const char *wire_clean_diag(char *diag)
+{
+    size_t n;
+
+    if (diag == NULL)
+        return "";
+    n = strlen(diag);
+    while (n > 0 && (diag[n - 1] == '\n' || diag[n - 1] == '\r'
+                     || diag[n - 1] == ' '))
+        diag[--n] = '\0';
+    return diag;
+}
+
+/* scheme://host[:port]: a base DN or filter in a DC's URI means nothing. */
+static char *host_uri(const LDAPURLDesc *lud)
+{
+    bool v6 = strchr(lud->lud_host, ':') != NULL;
+    char port[16] = "";
+
+    if (lud->lud_port > 0)
+        snprintf(port, sizeof(port), ":%d", lud->lud_port);
+    return xasprintf("%s://%s%s%s%s", lud->lud_scheme, v6 ? "[" : "",
+                     lud->lud_host, v6 ? "]" : "", port);
+}
+
+bool wire_split_uris(const char *list, char ***uris, size_t *n)
+{
+    const char *p = list;
+
+    *uris = NULL;
+    *n = 0;
+    while (*p != '\0') {
+        size_t len = strcspn(p, " \t,");
+
+        if (len > 0) {
+            char *one = xstrndup(p, len);
+            LDAPURLDesc *lud = NULL;
+            bool ok = ldap_url_parse(one, &lud) == LDAP_URL_SUCCESS
+                      && lud->lud_host != NULL;
+
+            free(one);
+            if (!ok) {
+                ldap_free_urldesc(lud);
+                xstrv_free(*uris, *n);
+                *uris = NULL;
+                *n = 0;
+                return false;
+            }
+            *uris = xrealloc(*uris, (*n + 1) * sizeof(**uris));
+            (*uris)[(*n)++] = host_uri(lud);
+            ldap_free_urldesc(lud);
+        }
+        p += len;
+        p += strspn(p, " \t,");
+    }
+    return *n > 0;
+}
+
+char *wire_gc_uri(const char *uri)
+{
+    LDAPURLDesc *lud = NULL;
+    char *r = NULL;
+
+    if (uri != NULL && ldap_url_parse(uri, &lud) == LDAP_URL_SUCCESS
+        && lud->lud_host != NULL && *lud->lud_host != '\0') {
+        bool ldaps = strcasecmp(lud->lud_scheme, "ldaps") == 0;
+
+        r = xasprintf(strchr(lud->lud_host, ':') ? "%s://[%s]:%d"
+                                                 : "%s://%s:%d",
+                      ldaps ? "ldaps" : "ldap", lud->lud_host,
+                      ldaps ? 3269 : 3268);
+    }
+    ldap_free_urldesc(lud);
+    return r;
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16
+           | (uint32_t)p[3] << 24;
+}
+
+/* replPropertyMetaDataBlob: version, reserved, count, reserved, then
+ * 48-byte entries starting with attid and version. */
+unsigned long wire_meta_version(const unsigned char *b, size_t len,
+                                unsigned long attid)
+{
+    unsigned long version = 0;
+    size_t count;
+
+    if (b == NULL || len < 16)
+        return 0;
+    count = le32(b + 8);
+    for (size_t i = 0; i < count && 16 + (i + 1) * 48 <= len; i++)
+        if (le32(b + 16 + i * 48) == attid)
+            version = le32(b + 16 + i * 48 + 4);
+    return version;
+}

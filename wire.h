@@ -1,0 +1,31 @@
+/*
+ * Pure helpers for what the LDAP side hands us: server diagnostics, URI
+ * lists, the Global Catalog's URI, replPropertyMetaData.  No I/O, so all
+ * of it is unit-tested.
+ */
+#ifndef SETSPN_WIRE_H
+#define SETSPN_WIRE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Trims the newlines, CRs and spaces some DCs end a diagnostic with, in
+ * place.  Returns diag, or "" for NULL. */
+const char *wire_clean_diag(char *diag);
+
+/* Splits a URI list ("ldap://a ldap://b", blanks or commas between) into
+ * scheme://host[:port] URIs, one each, so that every one is secured and
+ * checked on its own.  False (nothing allocated) if any is not an LDAP
+ * URL with a host, or the list is empty.  Free with xstrv_free. */
+bool wire_split_uris(const char *list, char ***uris, size_t *n);
+
+/* The Global Catalog on the host of uri: port 3268 (3269 for ldaps).
+ * Malloc'd; NULL if uri has no host. */
+char *wire_gc_uri(const char *uri);
+
+/* The version of attribute attid in a replPropertyMetaData blob; 0 if the
+ * blob is short or does not list it. */
+unsigned long wire_meta_version(const unsigned char *blob, size_t len,
+                                unsigned long attid);
+
+#endif
