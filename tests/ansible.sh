@@ -91,6 +91,10 @@ if [[ -z $ONLY || "ansible: " == *$ONLY* || $ONLY == *ansible* ]]; then
 	same "fixture" "$?" 0
 	t "ansible: ansible-playbook is installed"
 	ok "ansible-playbook --version" ansible-playbook --version
+	t "ansible: ansible-doc reads the module's documentation"
+	ans_doc=$(ANSIBLE_NOCOLOR=1 ANSIBLE_HOME="$ans_dir/home" ansible-doc -M contrib/ansible/library setspn 2>&1)
+	[[ $ans_doc == *"> SETSPN"*"state"*"exact"* && $ans_doc != *ERROR* ]] ||
+		_fail "ansible-doc setspn" "$ans_doc"
 
 	ans_pb present.yml '    - name: the web SPNs
       setspn:

@@ -20,7 +20,7 @@ description:
     GSSAPI). The account's SPNs are read with C(setspn -L --json); the
     changes are single-value adds (C(-S), with the duplicate check) and
     deletes (C(-D)), made in one C(--batch) run over one connection.
-  - Every change is first checked with C(--dry-run): when another account
+  - Every change is first checked with C(--dry-run). When another account
     already holds an SPN to add, the task fails naming that account, and
     nothing is written.
   - Check mode runs only that C(--dry-run). C(--diff) shows the SPN list
@@ -149,7 +149,7 @@ EXAMPLES = r"""
     keytab: /etc/setspn/admin.keytab
     principal: spn-admin@EXAMPLE.COM
 
-- name: Remove a stray SPN, the duplicate check forest-wide
+- name: Remove an SPN, signing in with a password from a vault
   setspn:
     name: WEB02
     spns: [HTTP/www.example.com]
