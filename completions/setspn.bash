@@ -104,7 +104,7 @@ _setspn() {
 	$split && return
 
 	# The switch given so far, and how many arguments come before this one.
-	local i w verb= npos=0 skip=false dashdash=false
+	local i w verb='' npos=0 skip=false dashdash=false
 	for ((i = 1; i < cword; i++)); do
 		w=${words[i]}
 		if $skip; then
