@@ -296,8 +296,9 @@ install: setspn
 # dpkg-buildpackage writes its .deb, .changes and .buildinfo to the parent
 # of the source directory, and its build products into the source: so it
 # runs on a copy, DEB_DIR/setspn-VERSION (the files git tracks, and new
-# ones it does not ignore), and everything lands in DEB_DIR (build/deb/,
-# ignored by git).  lintian then checks the .deb and the .changes.
+# ones it does not ignore; outside git, the tree but build/ and the test
+# caches: debian/rules clean runs make clean in the copy), and everything
+# lands in DEB_DIR (build/deb/, ignored by git).  lintian then checks the .deb and the .changes.
 DEB_DIR     ?= build/deb
 DEB_VERSION  = $(shell dpkg-parsechangelog -l debian/changelog -S Version)
 DEB_ARCH     = $(shell dpkg-architecture -q DEB_HOST_ARCH)
@@ -308,9 +309,13 @@ deb:
 	@v='$(DEB_VERSION)'; [ "$${v%-*}" = '$(VERSION)' ] || \
 	    { echo "deb: debian/changelog says $$v, the Makefile's VERSION is $(VERSION)" >&2; exit 1; }
 	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/setspn-$(VERSION)
-	git ls-files -z --cached --others --exclude-standard | \
+	if git rev-parse --git-dir >/dev/null 2>&1; then \
+	    git ls-files -z --cached --others --exclude-standard | \
 	    xargs -0 sh -c 'for f; do [ -e "$$f" ] && printf "%s\0" "$$f"; done' sh | \
-	    tar --null -T - -cf - | tar -C $(DEB_DIR)/setspn-$(VERSION) -xf -
+	    tar --null -T - -cf - ; \
+	else \
+	    tar --exclude=./build --exclude=./tests/.cache --exclude=./tests/tmp -cf - . ; \
+	fi | tar -C $(DEB_DIR)/setspn-$(VERSION) -xf -
 	cd $(DEB_DIR)/setspn-$(VERSION) && dpkg-buildpackage -us -uc -b
 	lintian --fail-on error,warning $(DEB_CHANGES)
 	@ls -1 $(DEB_DIR)/*.deb
