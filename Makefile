@@ -7,9 +7,16 @@
 #                             valgrind (VALGRIND_ONLY picks the subset)
 #   make fuzz                 libFuzzer targets, FUZZ_SECONDS each (clang)
 #   make lint                 cppcheck and clang-tidy (.clang-tidy), clean
+#   make deb                  the Debian package, in build/deb/ (debian/)
+#   make check-package        build, install, use and purge that package
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
+# bash-completion finds completions in <prefix>/share/bash-completion/
+# completions; Debian's zsh reads /usr/local/share/zsh/site-functions, and
+# the package puts its file in /usr/share/zsh/vendor-completions.
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 VERSION := 0.1.0
 
 PKGS    := ldap lber libsasl2 krb5 krb5-gssapi jansson
@@ -35,7 +42,9 @@ SAN_LDFLAGS := -fsanitize=address,undefined
 endif
 
 DEFS       := -std=c11 -D_GNU_SOURCE -DSETSPN_VERSION='"$(VERSION)"'
-ALL_CFLAGS  = $(DEFS) $(WARN) $(PKG_CFLAGS) $(CFLAGS) $(SAN_CFLAGS)
+# CPPFLAGS, CFLAGS and LDFLAGS are the caller's (dpkg-buildflags' hardening
+# flags when the Debian package is built): appended, so that they win.
+ALL_CFLAGS  = $(DEFS) $(WARN) $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(SAN_CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(SAN_LDFLAGS)
 
 CORE_OBJS := spn.o account.o filter.o quote.o status.o args.o output.o \
@@ -288,15 +297,49 @@ lint:
 	@echo "lint: clean"
 
 install: setspn
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 755 setspn $(DESTDIR)$(BINDIR)/setspn
 	install -m 644 man/setspn.1 $(DESTDIR)$(MANDIR)/man1/setspn.1
+	install -m 644 completions/setspn.bash $(DESTDIR)$(BASHCOMPDIR)/setspn
+	install -m 644 completions/_setspn $(DESTDIR)$(ZSHCOMPDIR)/_setspn
+
+# ---------------------------------------------------------------- package
+# dpkg-buildpackage writes its .deb, .changes and .buildinfo to the parent
+# of the source directory, and its build products into the source: so it
+# runs on a copy, DEB_DIR/setspn-VERSION (the files git tracks, and new
+# ones it does not ignore; outside git, the tree but build/ and the test
+# caches: debian/rules clean runs make clean in the copy), and everything
+# lands in DEB_DIR (build/deb/, ignored by git).  lintian then checks the .deb and the .changes.
+DEB_DIR     ?= build/deb
+DEB_VERSION  = $(shell dpkg-parsechangelog -l debian/changelog -S Version)
+DEB_ARCH     = $(shell dpkg-architecture -q DEB_HOST_ARCH)
+DEB_CHANGES  = $(DEB_DIR)/setspn_$(DEB_VERSION)_$(DEB_ARCH).changes
+
+deb:
+	@bash tests/deps.sh package
+	@v='$(DEB_VERSION)'; [ "$${v%-*}" = '$(VERSION)' ] || \
+	    { echo "deb: debian/changelog says $$v, the Makefile's VERSION is $(VERSION)" >&2; exit 1; }
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/setspn-$(VERSION)
+	if git rev-parse --git-dir >/dev/null 2>&1; then \
+	    git ls-files -z --cached --others --exclude-standard | \
+	    xargs -0 sh -c 'for f; do [ -e "$$f" ] && printf "%s\0" "$$f"; done' sh | \
+	    tar --null -T - -cf - ; \
+	else \
+	    tar --exclude=./build --exclude=./tests/.cache --exclude=./tests/tmp -cf - . ; \
+	fi | tar -C $(DEB_DIR)/setspn-$(VERSION) -xf -
+	cd $(DEB_DIR)/setspn-$(VERSION) && dpkg-buildpackage -us -uc -b
+	lintian --fail-on error,warning $(DEB_CHANGES)
+	@ls -1 $(DEB_DIR)/*.deb
+
+check-package:
+	@bash tests/package.sh
 
 clean:
 	rm -f setspn $(UNIT_BIN) tests/hostile *.o $(FLAGS_STAMP)
-	rm -rf $(FUZZ_BUILD)
+	rm -rf $(FUZZ_BUILD) build
 
 FORCE:
 
-.PHONY: all check check-valgrind demo bench fuzz fuzz-build lint install clean FORCE \
-        tests/unit
+.PHONY: all check check-valgrind check-package deb demo bench fuzz fuzz-build \
+        lint install clean FORCE tests/unit

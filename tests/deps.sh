@@ -1,7 +1,11 @@
 #!/bin/bash
 # Install the Debian packages needed to build (build), to run the test DC (dc),
-# or both (all). As root, installs what is missing; otherwise lists it and fails.
-# Usage: tests/deps.sh build|dc|all
+# to test the shell completions (completion) and the Ansible module
+# (ansible), all of these (all: make check), to build and test the Debian
+# package (package: make deb, make check-package), or the tools of make
+# lint/fuzz/check-valgrind (tools). As root, installs what is missing;
+# otherwise lists it and fails.
+# Usage: tests/deps.sh build|dc|completion|ansible|all|package|tools
 set -euo pipefail
 
 build_pkgs=(gcc make pkg-config libldap-dev libsasl2-dev libkrb5-dev
@@ -14,16 +18,27 @@ dc_pkgs=(samba samba-dsdb-modules samba-vfs-modules samba-ad-provision krb5-user
 	ldap-utils libsasl2-modules-gssapi-mit openssl ldb-tools iproute2
 	libnss-wrapper libresolv-wrapper faketime python3 time)
 
+# tests/completion.sh: the bash-completion helpers and zsh to run _setspn.
+completion_pkgs=(bash-completion zsh)
+# tests/ansible.sh: ansible-core (Debian's, with its python3).
+ansible_pkgs=(ansible-core python3)
+# make deb, make check-package (tests/package.sh): the build dependencies
+# of debian/control, the packaging tools, and man-db for man -w.
+package_pkgs=(dpkg-dev debhelper lintian fakeroot man-db)
+
 # make check-valgrind, make lint, make fuzz.
 tool_pkgs=(valgrind cppcheck clang-tidy clang libclang-rt-14-dev)
 
 case "${1:-}" in
 build) want=("${build_pkgs[@]}") ;;
 dc) want=("${dc_pkgs[@]}") ;;
-all) want=("${build_pkgs[@]}" "${dc_pkgs[@]}") ;;
+completion) want=("${completion_pkgs[@]}") ;;
+ansible) want=("${ansible_pkgs[@]}") ;;
+all) want=("${build_pkgs[@]}" "${dc_pkgs[@]}" "${completion_pkgs[@]}" "${ansible_pkgs[@]}") ;;
+package) want=("${build_pkgs[@]}" "${dc_pkgs[@]}" "${package_pkgs[@]}") ;;
 tools) want=("${build_pkgs[@]}" "${tool_pkgs[@]}") ;;
 *)
-	echo "usage: $0 build|dc|all|tools" >&2
+	echo "usage: $0 build|dc|completion|ansible|all|package|tools" >&2
 	exit 2
 	;;
 esac

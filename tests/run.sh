@@ -1,6 +1,7 @@
 #!/bin/bash
 # The whole test suite: unit tests, then the command-line tests against a
-# throwaway Samba AD DC that this script starts and always stops.  Ends
+# throwaway Samba AD DC that this script starts and always stops, the shell
+# completions' tests and the Ansible module's (on the same DC).  Ends
 # with "N passed, N failed"; exits non-zero on any failure.
 #
 #   bash tests/run.sh            everything
@@ -91,6 +92,10 @@ fi
 . tests/connect.sh
 # shellcheck source=tests/robust.sh
 . tests/robust.sh
+# shellcheck source=tests/completion.sh
+. tests/completion.sh
+# shellcheck source=tests/ansible.sh
+. tests/ansible.sh
 summary
 sweep_reports "a run outside lib.sh's run (tests/hostile, a background setspn)"
 

@@ -1,0 +1,210 @@
+# Tests of the Ansible module contrib/ansible/library/setspn.py with
+# Debian's ansible-core, against the test DC: sourced by tests/run.sh (DC
+# env loaded, after tests/lib.sh), or run alone, when it starts and stops
+# its own DC:  bash tests/ansible.sh  (ends with "N passed, N failed").
+#
+# ansible-playbook runs on localhost (connection: local) with the DC's
+# environment (KRB5CCNAME, KRB5_CONFIG, LDAPCONF) and ./setspn; what the
+# module did is read back with ldapsearch.
+
+ans_alone=0
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
+	ans_alone=1
+	set -uo pipefail
+	cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
+	bash tests/deps.sh all || exit 1
+	make --no-print-directory setspn >/dev/null || exit 1
+	PASS=0 FAIL=0
+	ans_dc=$(mktemp -d /tmp/setspn-dc.XXXXXX)
+	trap 'bash tests/dc/testdc.sh stop "$ans_dc" >/dev/null 2>&1; rm -rf "$ans_dc"' EXIT
+	bash tests/dc/testdc.sh start "$ans_dc" || { echo "0 passed, 1 failed"; exit 1; }
+	# shellcheck disable=SC1091
+	. "$ans_dc/env"
+	# shellcheck source=tests/lib.sh
+	. tests/lib.sh
+fi
+
+ans_ldap() { ldapsearch -Q -Y GSSAPI -LLL -o ldif-wrap=no -H "$TESTDC_URI" "$@"; }
+ans_base=$(ans_ldap -s base -b "" defaultNamingContext | sed -n 's/^defaultNamingContext: //p')
+
+# ans_spns NAME: the SPNs of the computer CN=NAME, sorted, on one line.
+ans_spns() {
+	ans_ldap -b "CN=$1,CN=Computers,$ans_base" -s base '(objectClass=*)' servicePrincipalName |
+		sed -n 's/^servicePrincipalName: //p' | LC_ALL=C sort | paste -sd ' '
+}
+
+ans_mkcomputer() { # NAME SPN...
+	local name=$1 s
+	shift
+	{
+		printf 'dn: CN=%s,CN=Computers,%s\nobjectClass: computer\nsAMAccountName: %s$\n' "$name" "$ans_base" "$name"
+		printf 'dNSHostName: %s.spn.test\nuserAccountControl: 4096\n' "${name,,}"
+		for s in "$@"; do printf 'servicePrincipalName: %s\n' "$s"; done
+	} | ldapadd -Q -Y GSSAPI -H "$TESTDC_URI" >/dev/null
+}
+
+ans_dir=$(mktemp -d /tmp/setspn-ansible.XXXXXX)
+mkdir -p "$ans_dir/tmp"
+# Only the settings given here: no ansible.cfg of the caller.
+: >"$ans_dir/ansible.cfg"
+
+# ans_play NAME.yml [ansible-playbook options]: runs the playbook; sets
+# $ans_rc, $ans_out (stdout and stderr) and $ans_changed, $ans_failed (the
+# recap's counts).
+ans_play() {
+	local pb=$1
+	shift
+	ans_out=$(ANSIBLE_LIBRARY="$PWD/contrib/ansible/library" ANSIBLE_NOCOLOR=1 \
+		ANSIBLE_LOCALHOST_WARNING=False ANSIBLE_INVENTORY_UNPARSED_WARNING=False \
+		ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3 ANSIBLE_RETRY_FILES_ENABLED=False \
+		ANSIBLE_LOCAL_TEMP="$ans_dir/tmp" ANSIBLE_REMOTE_TEMP="$ans_dir/tmp" \
+		ANSIBLE_HOME="$ans_dir/home" ANSIBLE_CONFIG="$ans_dir/ansible.cfg" \
+		SETSPN="$SETSPN" timeout 120 ansible-playbook -i localhost, "$ans_dir/$pb" "$@" 2>&1)
+	ans_rc=$?
+	ans_changed=$(sed -n 's/^localhost *:.* changed=\([0-9]*\).*/\1/p' <<<"$ans_out")
+	ans_failed=$(sed -n 's/^localhost *:.* failed=\([0-9]*\).*/\1/p' <<<"$ans_out")
+}
+
+# ans_pb NAME.yml TASK-YAML: a playbook of one task (indented 4).
+ans_pb() {
+	{
+		cat <<-'YML'
+			- hosts: localhost
+			  connection: local
+			  gather_facts: false
+			  module_defaults:
+			    setspn:
+			      setspn_path: "{{ lookup('env', 'SETSPN') }}"
+			      uri: "{{ lookup('env', 'TESTDC_URI') }}"
+			  tasks:
+		YML
+		printf '%s\n' "$2"
+	} >"$ans_dir/$1"
+}
+
+ans_show() { _fail "$1" "exit $ans_rc, changed=$ans_changed failed=$ans_failed" "$(tail -n 40 <<<"$ans_out")"; }
+
+if [[ -z $ONLY || "ansible: " == *$ONLY* || $ONLY == *ansible* ]]; then
+	t "ansible: fixture accounts"
+	ans_mkcomputer ANSWEB HOST/ANSWEB HOST/answeb.spn.test &&
+		ans_mkcomputer ANSHOLD HOST/ANSHOLD HTTP/ans-taken.spn.test
+	same "fixture" "$?" 0
+	t "ansible: ansible-playbook is installed"
+	ok "ansible-playbook --version" ansible-playbook --version
+	t "ansible: ansible-doc reads the module's documentation"
+	ans_doc=$(ANSIBLE_NOCOLOR=1 ANSIBLE_HOME="$ans_dir/home" ansible-doc -M contrib/ansible/library setspn 2>&1)
+	[[ $ans_doc == *"> SETSPN"*"state"*"exact"* && $ans_doc != *ERROR* ]] ||
+		_fail "ansible-doc setspn" "$ans_doc"
+
+	ans_pb present.yml '    - name: the web SPNs
+      setspn:
+        name: ANSWEB
+        spns: [HTTP/ans-web.spn.test, HTTP/ans-web]'
+
+	t "ansible: present adds the SPNs (changed=1)"
+	ans_play present.yml --diff
+	[[ $ans_rc == 0 && $ans_changed == 1 ]] || ans_show "first run"
+	same "SPNs on ANSWEB" "$(ans_spns ANSWEB)" "HOST/ANSWEB HOST/answeb.spn.test HTTP/ans-web HTTP/ans-web.spn.test"
+	[[ $ans_out == *"+HTTP/ans-web.spn.test"* && $ans_out == *" HOST/ANSWEB"* ]] ||
+		_fail "--diff does not show the list before and after" "$ans_out"
+
+	t "ansible: the same playbook again reports changed=0"
+	ans_play present.yml
+	[[ $ans_rc == 0 && $ans_changed == 0 ]] || ans_show "second run"
+	same "SPNs on ANSWEB" "$(ans_spns ANSWEB)" "HOST/ANSWEB HOST/answeb.spn.test HTTP/ans-web HTTP/ans-web.spn.test"
+
+	t "ansible: letter case does not count (changed=0)"
+	ans_pb case.yml '    - setspn:
+        name: ANSWEB
+        spns: [http/ANS-WEB.spn.test]'
+	ans_play case.yml
+	[[ $ans_rc == 0 && $ans_changed == 0 ]] || ans_show "case"
+
+	t "ansible: check mode writes nothing, and says what it would do"
+	ans_pb check.yml '    - setspn:
+        name: ANSWEB
+        state: exact
+        spns: [HOST/ANSWEB, HTTP/ans-check.spn.test]'
+	before=$(ans_spns ANSWEB)
+	ans_play check.yml --check --diff
+	[[ $ans_rc == 0 && $ans_changed == 1 ]] || ans_show "check mode"
+	same "SPNs on ANSWEB after --check" "$(ans_spns ANSWEB)" "$before"
+	[[ $ans_out == *"+HTTP/ans-check.spn.test"* && $ans_out == *"-HTTP/ans-web.spn.test"* ]] ||
+		_fail "--check --diff does not show the change" "$ans_out"
+
+	t "ansible: exact removes a stray SPN and keeps the others"
+	printf 'dn: CN=ANSWEB,CN=Computers,%s\nchangetype: modify\nadd: servicePrincipalName\nservicePrincipalName: HTTP/ans-stray.spn.test\n-\n' "$ans_base" |
+		ldapmodify -Q -Y GSSAPI -H "$TESTDC_URI" >/dev/null
+	same "stray planted" "$(ans_spns ANSWEB)" "HOST/ANSWEB HOST/answeb.spn.test HTTP/ans-stray.spn.test HTTP/ans-web HTTP/ans-web.spn.test"
+	ans_pb exact.yml '    - setspn:
+        name: ANSWEB
+        state: exact
+        account_type: computer
+        spns: [HOST/ANSWEB, HOST/answeb.spn.test, HTTP/ans-web.spn.test, HTTP/ans-web]
+      register: r
+    - assert:
+        that:
+          - r.changed == (first | bool)
+          - r.removed == (["HTTP/ans-stray.spn.test"] if first | bool else [])
+          - r.added == []
+          - r.dn == "CN=ANSWEB,CN=Computers,DC=spn,DC=test"
+          - r.spns | length == 4'
+	ans_play exact.yml -e first=true
+	[[ $ans_rc == 0 && $ans_changed == 1 ]] || ans_show "exact"
+	same "SPNs on ANSWEB" "$(ans_spns ANSWEB)" "HOST/ANSWEB HOST/answeb.spn.test HTTP/ans-web HTTP/ans-web.spn.test"
+
+	t "ansible: exact again reports changed=0"
+	ans_play exact.yml -e first=false
+	[[ $ans_rc == 0 && $ans_changed == 0 ]] || ans_show "exact twice"
+
+	t "ansible: a duplicate fails naming the holder, and nothing is written"
+	ans_pb dup.yml '    - setspn:
+        name: ANSWEB
+        spns: [HTTP/ans-new.spn.test, HTTP/ans-taken.spn.test]'
+	before=$(ans_spns ANSWEB)
+	ans_play dup.yml
+	[[ $ans_rc != 0 && $ans_failed == 1 ]] || ans_show "duplicate"
+	[[ $ans_out == *"HTTP/ans-taken.spn.test is already registered on CN=ANSHOLD,CN=Computers,DC=spn,DC=test"* ]] ||
+		_fail "the failure does not name the holder" "$ans_out"
+	same "SPNs on ANSWEB" "$(ans_spns ANSWEB)" "$before"
+	same "SPNs on ANSHOLD" "$(ans_spns ANSHOLD)" "HOST/ANSHOLD HTTP/ans-taken.spn.test"
+
+	t "ansible: absent removes, with a password (no_log) instead of a ticket"
+	ans_pb absent.yml '    - setspn:
+        name: ANSWEB
+        state: absent
+        spns: [HTTP/ans-web, HTTP/ans-gone.spn.test]
+        principal: Administrator@SPN.TEST
+        password: "{{ lookup('"'"'env'"'"', '"'"'TESTDC_PASS'"'"') }}"
+        krb5ccname: FILE:/nonexistent/ccache
+        timeout: 20
+        min_ssf: 56'
+	ans_play absent.yml -vvv
+	[[ $ans_rc == 0 && $ans_changed == 1 ]] || ans_show "absent"
+	same "SPNs on ANSWEB" "$(ans_spns ANSWEB)" "HOST/ANSWEB HOST/answeb.spn.test HTTP/ans-web.spn.test"
+	[[ $ans_out != *"$TESTDC_PASS"* ]] || _fail "the password appears in ansible's output"
+	[[ -z $(find "$ans_dir/tmp" -name password) ]] || _fail "the password file was left behind"
+
+	t "ansible: no ticket fails with setspn's reason"
+	ans_pb noticket.yml '    - setspn:
+        name: ANSWEB
+        spns: [HTTP/ans-x.spn.test]
+        krb5ccname: FILE:/nonexistent/ccache'
+	ans_play noticket.yml
+	[[ $ans_rc != 0 && $ans_out == *"run kinit first"* ]] || ans_show "no ticket"
+	same "SPNs on ANSWEB" "$(ans_spns ANSWEB)" "HOST/ANSWEB HOST/answeb.spn.test HTTP/ans-web.spn.test"
+
+	t "ansible: a missing account fails"
+	ans_pb missing.yml '    - setspn:
+        name: ANSNONE
+        spns: [HTTP/ans-x.spn.test]'
+	ans_play missing.yml
+	[[ $ans_rc != 0 && $ans_out == *"could not find account"* ]] || ans_show "missing account"
+fi
+rm -rf "$ans_dir"
+
+if ((ans_alone)); then
+	summary
+	echo "$PASS passed, $FAIL failed"
+	((FAIL == 0))
+fi
