@@ -29,7 +29,8 @@ CFLAGS  ?= -O2 -g
 
 # pkg-config runs once, and only when a rule needs its answer (make check
 # installs the packages before the build that uses them).
-PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $$(PKGS)))$(PKG_CFLAGS)
+PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $$(PKGS)) \
+    -DKRB5_BUILD_VERSION='"$$(shell pkg-config --modversion krb5)"')$(PKG_CFLAGS)
 LIBS       = $(eval LIBS := $$(shell pkg-config --libs $$(PKGS)) -lresolv)$(LIBS)
 CMOCKA_LIBS = $(eval CMOCKA_LIBS := $$(shell pkg-config --libs cmocka))$(CMOCKA_LIBS)
 

@@ -554,3 +554,27 @@ enum status conn_open(struct conn *c, const struct conn_opts *o)
     return st;
 }
 
+#ifndef KRB5_BUILD_VERSION
+#define KRB5_BUILD_VERSION "?"
+#endif
+
+char *conn_library_versions(void)
+{
+    LDAPAPIInfo info = { .ldapai_info_version = LDAP_API_INFO_VERSION };
+    const char *sasl_impl = NULL, *sasl_version = NULL;
+    char *r;
+    int v = 0;
+
+    if (ldap_get_option(NULL, LDAP_OPT_API_INFO, &info) == LDAP_OPT_SUCCESS) {
+        v = info.ldapai_vendor_version;
+        ldap_memvfree((void **)info.ldapai_extensions);
+        ldap_memfree(info.ldapai_vendor_name);
+    }
+    sasl_version_info(&sasl_impl, &sasl_version, NULL, NULL, NULL, NULL);
+    /* MIT krb5 has no call that says its version: the one built with. */
+    r = xasprintf("libldap %d.%d.%d, %s SASL %s, MIT Kerberos %s (build)",
+                  v / 10000, v / 100 % 100, v % 100,
+                  sasl_impl ? sasl_impl : "Cyrus",
+                  sasl_version ? sasl_version : "?", KRB5_BUILD_VERSION);
+    return r;
+}

@@ -66,6 +66,10 @@ bool conn_alive(const struct conn *conn);
 /* Pages read by the last search. */
 unsigned conn_pages(const struct conn *conn);
 
+/* "libldap 2.5.13, Cyrus SASL 2.1.28, MIT Kerberos 1.20.1 (build)": the
+ * libraries this process runs with, for bug reports.  Caller frees. */
+char *conn_library_versions(void);
+
 /* ----- for the directory layer (ldap_ops.c) only ----- */
 
 LDAP *conn_ld(struct conn *conn);

@@ -16,6 +16,7 @@
 
 #include "args.h"
 #include "batch.h"
+#include "conn.h"
 #include "creds.h"
 #include "msg.h"
 #include "report.h"
@@ -187,7 +188,10 @@ int main(int argc, char *argv[])
         return o.empty ? EXIT_USAGE : EXIT_DONE;
     }
     if (o.version) {
-        printf("setspn %s\n", SETSPN_VERSION);
+        char *libs = conn_library_versions();
+
+        printf("setspn %s\n%s\n", SETSPN_VERSION, libs);
+        free(libs);
         return EXIT_DONE;
     }
     report_init(o.json, o.dry_run);

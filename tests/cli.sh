@@ -83,10 +83,13 @@ for h in -h -? /? --help; do
 	err ""
 done
 
-t "--version"
+t "--version: the tool's and the libraries' versions"
 run --version
 rc 0
 out_has "setspn "
+out_has "libldap 2."
+out_has "SASL 2."
+out_has "MIT Kerberos 1."
 
 t "unknown option: exit 2, one line naming it"
 run -Y web01
