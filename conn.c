@@ -572,9 +572,9 @@ char *conn_library_versions(void)
     }
     sasl_version_info(&sasl_impl, &sasl_version, NULL, NULL, NULL, NULL);
     /* MIT krb5 has no call that says its version: the one built with. */
-    r = xasprintf("libldap %d.%d.%d, %s SASL %s, MIT Kerberos %s (build)",
+    r = xasprintf("libldap %d.%d.%d, %s %s, MIT Kerberos %s (build)",
                   v / 10000, v / 100 % 100, v % 100,
-                  sasl_impl ? sasl_impl : "Cyrus",
+                  sasl_impl ? sasl_impl : "Cyrus SASL",
                   sasl_version ? sasl_version : "?", KRB5_BUILD_VERSION);
     return r;
 }
