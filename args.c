@@ -89,7 +89,7 @@ static char *parse_long(const char *arg, int argc, char *const argv[],
     static const char *const with_value[] = {
         "--uri",     "--timeout",   "--page-size",     "--batch",
         "--domain",  "--cacert",    "--min-ssf",       "--bind-dn",
-        "--keytab",  "--principal", "--password-file",
+        "--keytab",  "--principal", "--password-file", "--max-time",
     };
     static const char *const flags[] = { "--help", "--version", "--verbose",
                                          "--json", "--dry-run",
@@ -137,6 +137,8 @@ static char *parse_long(const char *arg, int argc, char *const argv[],
         return parse_int("--min-ssf", value, 0, 256, &o->min_ssf);
     else if (IS("--timeout"))
         return parse_int("--timeout", value, 0, 86400, &o->timeout);
+    else if (IS("--max-time"))
+        return parse_int("--max-time", value, 0, 604800, &o->max_time);
     else if (IS("--page-size"))
         return parse_int("--page-size", value, 1, 100000, &o->page_size);
     else if (IS("--batch") && *value == '\0')
@@ -342,6 +344,7 @@ static char *parse(int first, int argc, char *const argv[], struct options *o,
         abort();
     memset(o, 0, sizeof(*o));
     o->timeout = DEFAULT_TIMEOUT;
+    o->max_time = DEFAULT_MAX_TIME;
     o->page_size = DEFAULT_PAGE_SIZE;
     o->min_ssf = DEFAULT_MIN_SSF;
     o->empty = argc <= first;

@@ -40,6 +40,7 @@ struct options {
     struct request req;
     const char *uri;   /* -H, --uri */
     int timeout;       /* --timeout, seconds; 0: none */
+    int max_time;      /* --max-time: the whole run, seconds; 0: none */
     int page_size;     /* --page-size */
     bool verbose;      /* -v */
     bool help;         /* -h, -?, /?, --help */
@@ -61,6 +62,7 @@ struct options {
 };
 
 #define DEFAULT_TIMEOUT 10
+#define DEFAULT_MAX_TIME 3600
 #define DEFAULT_PAGE_SIZE 1000
 #define DEFAULT_MIN_SSF 56
 

@@ -1,6 +1,10 @@
 #include "conn.h"
 
 #include <ctype.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sys/random.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,11 +39,24 @@ struct conn {
     unsigned ssf;    /* SASL SSF, or TLS SSF with TLS */
     unsigned pages;
     int timeout;
+    long run_end;    /* --max-time, CLOCK_MONOTONIC seconds; 0: none */
     int page_size;
 };
 
+/* RFC 2782's random choice among targets of equal priority: seeded, so
+ * that runs spread over the DCs instead of all picking the same one. */
 static unsigned long random_below(unsigned long max)
 {
+    static bool seeded;
+
+    if (!seeded) {
+        unsigned int seed;
+
+        if (getrandom(&seed, sizeof(seed), 0) != (ssize_t)sizeof(seed))
+            seed = (unsigned int)time(NULL) ^ (unsigned int)getpid();
+        srandom(seed);
+        seeded = true;
+    }
     return max ? (unsigned long)random() % max : 0;
 }
 
@@ -122,7 +139,31 @@ const char *conn_tls(const struct conn *c)
 const char *conn_how(const struct conn *c) { return c->how; }
 const char *conn_config(const struct conn *c) { return c->config; }
 LDAP *conn_ld(struct conn *c) { return c->ld; }
-int conn_timeout(const struct conn *c) { return c->timeout; }
+static long now_mono(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long)ts.tv_sec;
+}
+
+bool conn_over_time(const struct conn *c)
+{
+    return c->run_end > 0 && now_mono() >= c->run_end;
+}
+
+/* Each request's timeout, cut to what is left of --max-time. */
+int conn_timeout(const struct conn *c)
+{
+    long left;
+
+    if (c->run_end == 0)
+        return c->timeout;
+    left = c->run_end - now_mono();
+    if (left < 1)
+        left = 1;
+    return c->timeout > 0 && c->timeout < left ? c->timeout : (int)left;
+}
 int conn_page_size(const struct conn *c) { return c->page_size; }
 
 void conn_count_page(struct conn *c, bool first)
@@ -254,7 +295,10 @@ static enum status sasl_bind(struct conn *c, unsigned min_ssf)
             != LDAP_SUCCESS)
             return conn_fail(c, ST_DIRECTORY, "cannot set channel binding");
     } else {
-        snprintf(secprops, sizeof(secprops), "minssf=%u", min_ssf);
+        /* Without TLS a SASL layer is what proves the server holds the
+         * ldap/ key: at least integrity, whatever --min-ssf says. */
+        snprintf(secprops, sizeof(secprops), "minssf=%u",
+                 min_ssf > 0 ? min_ssf : 1);
     }
     rc = ldap_set_option(c->ld, LDAP_OPT_X_SASL_SECPROPS, secprops);
     if (rc != LDAP_SUCCESS)
@@ -268,6 +312,12 @@ static enum status sasl_bind(struct conn *c, unsigned min_ssf)
         return tls_strength(c, min_ssf);
     ldap_get_option(c->ld, LDAP_OPT_X_SASL_SSF, &ssf);
     c->ssf = (unsigned)ssf;
+    if (c->ssf == 0)
+        return conn_fail(c, ST_AUTH, "bind to %s ended without a SASL "
+                                     "security layer (strength 0): the "
+                                     "server never proved it holds its "
+                                     "ldap/ key; without TLS at least "
+                                     "integrity is required", c->uri);
     if (c->ssf < min_ssf)
         return conn_fail(c, ST_AUTH, "bind to %s gave security strength %u, "
                                 "below the minimum %u", c->uri, c->ssf,
@@ -498,6 +548,7 @@ enum status conn_open(struct conn *c, const struct conn_opts *o)
     enum status st;
 
     c->timeout = o->timeout;
+    c->run_end = o->run_end;
     if (o->page_size > 0)
         c->page_size = o->page_size;
     if (o->bind_dn == NULL) {

@@ -24,6 +24,8 @@ struct conn_opts {
     const char *domain;    /* for SRV discovery; NULL: the default realm */
     bool gc;               /* the Global Catalog (SRV: _ldap._tcp.gc) */
     int timeout;           /* seconds for connect and each request; 0: none */
+    long run_end;          /* CLOCK_MONOTONIC second at which the whole run
+                            * must end (--max-time); 0: none */
     int page_size;         /* entries per page of every search */
     unsigned min_ssf;      /* minimum security strength (SASL, or TLS) */
     bool starttls;         /* -Z */
@@ -74,6 +76,8 @@ char *conn_library_versions(void);
 
 LDAP *conn_ld(struct conn *conn);
 int conn_timeout(const struct conn *conn);
+/* Whether the run is past its --max-time. */
+bool conn_over_time(const struct conn *conn);
 int conn_page_size(const struct conn *conn);
 void conn_count_page(struct conn *conn, bool first);
 /* The first value of attr in e, malloc'd, or NULL. */

@@ -4,12 +4,16 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -270,57 +274,170 @@ void creds_release(void)
     mem_principal = NULL;
 }
 
+/* A password buffer: fixed, so no copy is left behind by growth, and
+ * wiped whole. */
+#define PASSWORD_BUF 4096
+
+enum status creds_check_secret_file(const char *path, const char *what,
+                                    char **msg)
+{
+    struct stat sb;
+    int fd;
+
+    *msg = NULL;
+    /* Kerberos names a keytab TYPE:residual; only files are checked. */
+    if (strncmp(path, "FILE:", 5) == 0)
+        path += 5;
+    else if (strncmp(path, "WRFILE:", 7) == 0)
+        path += 7;
+    else if (strchr(path, ':') != NULL && path[0] != '/' && path[0] != '.')
+        return ST_OK;
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0)
+        return say(msg, ST_INVALID, "cannot read %s %s: %s", what, path,
+                   strerror(errno));
+    if (fstat(fd, &sb) != 0) {
+        close(fd);
+        return say(msg, ST_INVALID, "cannot read %s %s: %s", what, path,
+                   strerror(errno));
+    }
+    close(fd);
+    if (!S_ISREG(sb.st_mode))
+        return say(msg, ST_INVALID, "%s %s is not a regular file", what,
+                   path);
+    if ((sb.st_mode & 077) != 0)
+        return say(msg, ST_INVALID, "%s %s is open to others (mode %04o): "
+                                    "it must be readable by its owner only "
+                                    "(mode 0600 or 0400: chmod 600 %s)",
+                   what, path, (unsigned)(sb.st_mode & 07777), path);
+    return ST_OK;
+}
+
+void creds_no_core(void)
+{
+    struct rlimit none = { 0, 0 };
+
+    setrlimit(RLIMIT_CORE, &none);
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+/* The terminal a prompt turned echo off on, for a signal to restore. */
+static int prompt_fd = -1;
+static struct termios prompt_old;
+
+static void prompt_signal(int sig)
+{
+    tcsetattr(prompt_fd, TCSAFLUSH, &prompt_old);
+    if (write(prompt_fd, "\n", 1) < 0) {
+        /* nothing more to do */
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/* Reads one line from fd into buf (PASSWORD_BUF bytes) without stdio;
+ * returns its length, or -1 (error, or longer than the buffer). */
+static ssize_t read_line(int fd, char *buf)
+{
+    size_t n = 0;
+
+    for (;;) {
+        ssize_t r = read(fd, buf + n, 1);
+
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return -1;
+        if (r == 0 || buf[n] == '\n')
+            break;
+        if (++n == PASSWORD_BUF - 1)
+            return -1;
+    }
+    buf[n] = '\0';
+    if (n > 0 && buf[n - 1] == '\r')
+        buf[--n] = '\0';
+    return (ssize_t)n;
+}
+
 enum status creds_read_password(const char *file, const char *who,
                                 char **password, char **msg)
 {
-    char *line = NULL;
-    size_t cap = 0;
+    char *line = xcalloc(1, PASSWORD_BUF);
     ssize_t n;
-    FILE *f;
-    struct termios old, quiet;
-    bool tty;
+    int fd;
+    bool tty = false;
+    struct sigaction sa, old_int, old_term, old_hup, old_quit;
+    enum status st;
 
     *password = NULL;
     *msg = NULL;
     if (file != NULL) {
-        f = fopen(file, "r");
-        if (f == NULL)
+        st = creds_check_secret_file(file, "password file", msg);
+        if (st != ST_OK) {
+            free(line);
+            return st;
+        }
+        fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0) {
+            free(line);
             return say(msg, ST_INVALID, "cannot read password file %s: %s",
                        file, strerror(errno));
-        tty = false;
+        }
+        n = read_line(fd, line);
+        close(fd);
     } else {
-        int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+        char prompt[512];
+        int len;
 
-        if (fd < 0 || (f = fdopen(fd, "r+")) == NULL) {
-            if (fd >= 0)
-                close(fd);
+        fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+        if (fd < 0) {
+            free(line);
             return say(msg, ST_INVALID, "a password is needed and there is "
                                         "no terminal to ask on: use "
                                         "--password-file or --keytab");
         }
-        tty = tcgetattr(fd, &old) == 0;
-        quiet = old;
-        quiet.c_lflag &= ~(tcflag_t)ECHO;
-        fprintf(f, "Password for %s: ", who);
-        fflush(f);
-        if (tty)
+        tty = tcgetattr(fd, &prompt_old) == 0;
+        if (tty) {
+            struct termios quiet = prompt_old;
+
+            /* A signal while echo is off puts it back first. */
+            prompt_fd = fd;
+            memset(&sa, 0, sizeof(sa));
+            sa.sa_handler = prompt_signal;
+            sigemptyset(&sa.sa_mask);
+            sigaction(SIGINT, &sa, &old_int);
+            sigaction(SIGTERM, &sa, &old_term);
+            sigaction(SIGHUP, &sa, &old_hup);
+            sigaction(SIGQUIT, &sa, &old_quit);
+            quiet.c_lflag &= ~(tcflag_t)ECHO;
             tcsetattr(fd, TCSAFLUSH, &quiet);
+        }
+        len = snprintf(prompt, sizeof(prompt), "Password for %s: ", who);
+        if (len > 0 && write(fd, prompt, strlen(prompt)) < 0) {
+            /* the read below fails too */
+        }
+        n = read_line(fd, line);
+        if (tty) {
+            tcsetattr(fd, TCSAFLUSH, &prompt_old);
+            sigaction(SIGINT, &old_int, NULL);
+            sigaction(SIGTERM, &old_term, NULL);
+            sigaction(SIGHUP, &old_hup, NULL);
+            sigaction(SIGQUIT, &old_quit, NULL);
+            prompt_fd = -1;
+            if (write(fd, "\n", 1) < 0) {
+                /* nothing to do */
+            }
+        }
+        close(fd);
     }
-    /* No copy of the password in a stdio buffer. */
-    setvbuf(f, NULL, _IONBF, 0);
-    n = getline(&line, &cap, f);
-    if (tty) {
-        tcsetattr(fileno(f), TCSAFLUSH, &old);
-        fputc('\n', f);
-    }
-    fclose(f);
-    if (n >= 0)
-        line[strcspn(line, "\r\n")] = '\0';
-    if (n < 0 || *line == '\0') {
+    if (n <= 0) {
         /* A DN with an empty password is an anonymous bind (RFC 4513). */
-        if (line != NULL)
-            explicit_bzero(line, cap);
+        explicit_bzero(line, PASSWORD_BUF);
         free(line);
+        if (n < 0)
+            return say(msg, ST_INVALID, "cannot read a password%s%s (or "
+                       "longer than %d bytes)", file ? " from " : "",
+                       file ? file : "", PASSWORD_BUF - 2);
         return say(msg, ST_INVALID, "empty password%s%s",
                    file ? " in " : "", file ? file : "");
     }
@@ -332,7 +449,8 @@ void creds_wipe_password(char **password)
 {
     if (*password == NULL)
         return;
-    explicit_bzero(*password, strlen(*password));
+    /* the whole buffer, not up to the first NUL */
+    explicit_bzero(*password, PASSWORD_BUF);
     free(*password);
     *password = NULL;
 }

@@ -32,8 +32,18 @@ void creds_release(void);
  * failure *msg says why (malloc'd) and the status is ST_INVALID. */
 enum status creds_read_password(const char *file, const char *who,
                                 char **password, char **msg);
-/* Wipes and frees *password, and sets it to NULL. */
+/* Wipes and frees *password (one that creds_read_password returned), and
+ * sets it to NULL. */
 void creds_wipe_password(char **password);
+
+/* A password file or keytab must be a regular file that only its owner
+ * may read or write (as ssh asks of private keys): else ST_INVALID and
+ * *msg (malloc'd) says why and which mode is expected.  Keytab names of
+ * other types than FILE: pass. */
+enum status creds_check_secret_file(const char *path, const char *what,
+                                    char **msg);
+/* No core dump from here on (a password or key is in memory). */
+void creds_no_core(void);
 
 /* A hint an admin can act on for a Kerberos error: by libkrb5 error code,
  * or (code 0) by GSSAPI's text.  Static, or NULL. */

@@ -66,23 +66,38 @@ void discover_free(struct srv_target *t, size_t n)
 int discover_lookup(const char *name, struct srv_target **out, size_t *n,
                char **msg)
 {
-    unsigned char answer[8192];
+    /* A domain with hundreds of DCs answers with more than 8 KiB (the
+     * resolver takes it over TCP): a buffer too small is grown to the
+     * length the answer reports, and the query asked again. */
+    size_t size = 8192;
+    unsigned char *answer = NULL;
     ns_msg handle;
     int len, count;
 
     *out = NULL;
     *n = 0;
     *msg = NULL;
-    len = res_query(name, ns_c_in, ns_t_srv, answer, sizeof(answer));
+    for (;;) {
+        unsigned char *grown = realloc(answer, size);
+
+        if (grown == NULL)
+            abort();
+        answer = grown;
+        len = res_query(name, ns_c_in, ns_t_srv, answer, (int)size);
+        if (len < 0 || (size_t)len <= size || size >= 65536)
+            break;
+        size = (size_t)len;
+    }
     if (len < 0) {
+        free(answer);
         if (asprintf(msg, "no DNS SRV records for %s", name) < 0)
             abort();
         return -1;
     }
-    /* A truncated answer reports its full length. */
-    if (len > (int)sizeof(answer))
-        len = (int)sizeof(answer);
+    if ((size_t)len > size)
+        len = (int)size;
     if (ns_initparse(answer, len, &handle) != 0) {
+        free(answer);
         if (asprintf(msg, "malformed DNS answer for %s", name) < 0)
             abort();
         return -1;
@@ -113,6 +128,7 @@ int discover_lookup(const char *name, struct srv_target **out, size_t *n,
         if ((t->host = strdup(host)) == NULL)
             abort();
     }
+    free(answer);
     if (*n == 0) {
         if (asprintf(msg, "no usable DNS SRV records for %s", name) < 0)
             abort();

@@ -5,26 +5,40 @@
 
 #include "xalloc.h"
 
+size_t entry_len(char *const *v, const size_t *lens, size_t i)
+{
+    return lens != NULL ? lens[i] : strlen(v[i]);
+}
+
 void entry_set(struct entry *dst, const char *dn, char *const *spns,
-               size_t n)
+               const size_t *lens, size_t n)
 {
     dst->dn = xstrdup(dn);
     dst->nspns = n;
     dst->spns = xrealloc(NULL, (n + 1) * sizeof(*dst->spns));
-    for (size_t i = 0; i < n; i++)
-        dst->spns[i] = xstrdup(spns[i]);
+    dst->lens = xrealloc(NULL, (n + 1) * sizeof(*dst->lens));
+    for (size_t i = 0; i < n; i++) {
+        size_t len = entry_len(spns, lens, i);
+
+        dst->spns[i] = xrealloc(NULL, len + 1);
+        memcpy(dst->spns[i], spns[i], len);
+        dst->spns[i][len] = '\0';
+        dst->lens[i] = len;
+    }
     dst->spns[n] = NULL;
+    dst->lens[n] = 0;
 }
 
 void entry_free(struct entry *e)
 {
     xstrv_free(e->spns, e->nspns);
+    free(e->lens);
     free(e->dn);
     memset(e, 0, sizeof(*e));
 }
 
-enum status entries_collect(const char *dn, char *const *spns, size_t n,
-                            void *ctx)
+enum status entries_collect(const char *dn, char *const *spns,
+                            const size_t *lens, size_t n, void *ctx)
 {
     struct entries *out = ctx;
 
@@ -32,7 +46,7 @@ enum status entries_collect(const char *dn, char *const *spns, size_t n,
         out->cap = out->cap ? out->cap * 2 : 16;
         out->v = xrealloc(out->v, out->cap * sizeof(*out->v));
     }
-    entry_set(&out->v[out->n++], dn, spns, n);
+    entry_set(&out->v[out->n++], dn, spns, lens, n);
     return ST_OK;
 }
 

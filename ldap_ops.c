@@ -29,8 +29,30 @@ static char OID_PAGED[] = LDAP_CONTROL_PAGEDRESULTS;
 typedef enum status (*raw_entry_fn)(struct conn *c, LDAPMessage *e,
                                        void *ctx);
 
+/* A page's DNs, hashed (FNV-1a), to see a server send one page again. */
+static uint64_t page_hash(struct conn *c, LDAPMessage *res, size_t *n)
+{
+    uint64_t h = 14695981039346656037u;
+
+    *n = 0;
+    for (LDAPMessage *e = ldap_first_entry(conn_ld(c), res); e != NULL;
+         e = ldap_next_entry(conn_ld(c), e), ++*n) {
+        char *dn = ldap_get_dn(conn_ld(c), e);
+
+        for (const char *p = dn ? dn : ""; ; p++) {
+            h = (h ^ (unsigned char)*p) * 1099511628211u;
+            if (*p == '\0')
+                break;
+        }
+        ldap_memfree(dn);
+    }
+    return h;
+}
+
 /* Runs one paged search (every search is paged: Windows DCs cap unpaged
- * results at 1,000), calling fn for every entry. */
+ * results at 1,000), calling fn for every entry.  A server that sends the
+ * same page again (a repeated cookie), or a run past --max-time, ends it:
+ * an endless server would otherwise keep it going forever. */
 static enum status search_paged(struct conn *c, const char *base,
                                    int scope, const char *filter,
                                    char **attrs, raw_entry_fn fn, void *ctx)
@@ -40,6 +62,8 @@ static enum status search_paged(struct conn *c, const char *base,
     enum status st = ST_OK;
     bool first = true;
     char *what = xasprintf("searching %s for %s", base, filter);
+    uint64_t last_hash = 0;
+    size_t last_n = 0;
 
     do {
         LDAPControl pctrl = { OID_PAGED, { 0, NULL }, 1 };
@@ -48,14 +72,17 @@ static enum status search_paged(struct conn *c, const char *base,
         char *diag = NULL;
         int rc, err = LDAP_SUCCESS;
         ber_int_t estimate;
+        struct berval sent = cookie;
+        uint64_t hash;
+        size_t n;
 
         rc = ldap_create_page_control_value(conn_ld(c), conn_page_size(c), &cookie,
                                             &pctrl.ldctl_value);
-        ber_memfree(cookie.bv_val);
         cookie.bv_val = NULL;
         cookie.bv_len = 0;
         if (rc != LDAP_SUCCESS) {
             st = conn_fail_ld(c, OP_READ, rc, what);
+            ber_memfree(sent.bv_val);
             break;
         }
         rc = ldap_search_ext_s(conn_ld(c), base, scope, filter, attrs, 0, sctrls,
@@ -64,9 +91,18 @@ static enum status search_paged(struct conn *c, const char *base,
         ber_memfree(pctrl.ldctl_value.bv_val);
         if (res == NULL) {
             st = conn_fail_ld(c, OP_READ, rc, what);
+            ber_memfree(sent.bv_val);
             break;
         }
         conn_count_page(c, first);
+        hash = page_hash(c, res, &n);
+        if (!first && n > 0 && n == last_n && hash == last_hash)
+            st = conn_fail(c, ST_DIRECTORY, "%s: the server sent the same "
+                                            "page again (its paging cookie "
+                                            "repeats): it would never end",
+                           what);
+        last_hash = hash;
+        last_n = n;
         first = false;
         for (LDAPMessage *e = ldap_first_entry(conn_ld(c), res);
              e != NULL && st == ST_OK; e = ldap_next_entry(conn_ld(c), e))
@@ -83,6 +119,17 @@ static enum status search_paged(struct conn *c, const char *base,
                                                &cookie) != LDAP_SUCCESS)
             st = conn_fail(c, ST_DIRECTORY, "%s: bad paged-results response", what);
         ldap_controls_free(rctrls);
+        if (st == ST_OK && n == 0 && cookie.bv_len > 0
+            && cookie.bv_len == sent.bv_len
+            && memcmp(cookie.bv_val, sent.bv_val, sent.bv_len) == 0)
+            st = conn_fail(c, ST_DIRECTORY, "%s: the server sent an empty "
+                                            "page and the same paging cookie "
+                                            "again: it would never end",
+                           what);
+        ber_memfree(sent.bv_val);
+        if (st == ST_OK && cookie.bv_len > 0 && conn_over_time(c))
+            st = conn_fail(c, ST_DIRECTORY, "%s: stopped after --max-time "
+                                            "(the whole run's limit)", what);
     } while (st == ST_OK && cookie.bv_len > 0);
     ber_memfree(cookie.bv_val);
     free(what);
@@ -94,6 +141,7 @@ struct spn_adapter {
     entry_fn fn;
     void *ctx;
     char **spns; /* NULL-terminated, pointing into the values */
+    size_t *lens; /* their lengths (a value may hold a NUL) */
     size_t cap;
 };
 
@@ -109,9 +157,12 @@ static size_t spn_values(struct conn *c, LDAPMessage *e,
     if (n + 1 > a->cap) {
         a->cap = n + 1;
         a->spns = xrealloc(a->spns, a->cap * sizeof(*a->spns));
+        a->lens = xrealloc(a->lens, a->cap * sizeof(*a->lens));
     }
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         a->spns[i] = (*v)[i]->bv_val;
+        a->lens[i] = (size_t)(*v)[i]->bv_len;
+    }
     a->spns[n] = NULL;
     return n;
 }
@@ -122,7 +173,7 @@ static enum status adapt_entry(struct conn *c, LDAPMessage *e, void *ctx)
     char *dn = ldap_get_dn(conn_ld(c), e);
     struct berval **v;
     size_t n = spn_values(c, e, a, &v);
-    enum status st = a->fn(dn ? dn : "", a->spns, n, a->ctx);
+    enum status st = a->fn(dn ? dn : "", a->spns, a->lens, n, a->ctx);
 
     ldap_value_free_len(v);
     ldap_memfree(dn);
@@ -132,14 +183,15 @@ static enum status adapt_entry(struct conn *c, LDAPMessage *e, void *ctx)
 /* Copies an entry's DN and SPNs out of a search result. */
 static void entry_load(struct conn *c, LDAPMessage *e, struct entry *dst)
 {
-    struct spn_adapter a = { NULL, NULL, NULL, 0 };
+    struct spn_adapter a = { NULL, NULL, NULL, NULL, 0 };
     char *dn = ldap_get_dn(conn_ld(c), e);
     struct berval **v;
     size_t n = spn_values(c, e, &a, &v);
 
-    entry_set(dst, dn ? dn : "", a.spns, n);
+    entry_set(dst, dn ? dn : "", a.spns, a.lens, n);
     ldap_value_free_len(v);
     free(a.spns);
+    free(a.lens);
     ldap_memfree(dn);
 }
 
@@ -148,7 +200,7 @@ enum status dir_search(struct conn *c, const char *base, char *const *values,
 {
     char *attrs[] = { A_SPN, NULL };
     char *filter;
-    struct spn_adapter a = { fn, ctx, NULL, 0 };
+    struct spn_adapter a = { fn, ctx, NULL, NULL, 0 };
     enum status st;
 
     if (n == 0)
@@ -158,6 +210,7 @@ enum status dir_search(struct conn *c, const char *base, char *const *values,
     st = search_paged(c, base, LDAP_SCOPE_SUBTREE, filter, attrs, adapt_entry,
                       &a);
     free(a.spns);
+    free(a.lens);
     free(filter);
     return st;
 }
@@ -283,29 +336,46 @@ enum status dir_find_account(struct conn *c,
 }
 
 static enum status modify_one(struct conn *c, const char *dn, int op,
-                                 const char *spn)
+                              const char *spn, size_t len)
 {
-    char *value = xstrdup(spn); /* libldap wants it writable */
-    char *vals[] = { value, NULL };
-    LDAPMod mod = { .mod_op = op, .mod_type = A_SPN, .mod_values = vals };
+    /* by length: a value may hold a NUL */
+    struct berval bv = { (ber_len_t)len, (char *)spn };
+    struct berval *vals[] = { &bv, NULL };
+    LDAPMod mod = { .mod_op = op | LDAP_MOD_BVALUES, .mod_type = A_SPN,
+                    .mod_bvalues = vals };
     LDAPMod *mods[] = { &mod, NULL };
     struct timeval tv = { conn_timeout(c), 0 };
     LDAPMessage *res = NULL;
     char *what, *q, *diag = NULL, **refs = NULL;
     enum status st = ST_OK;
     int rc, msgid, err = LDAP_SUCCESS;
+    bool sent = false;
 
-    q = quote_value(spn);
+    q = quote_display(spn, len);
     what = xasprintf("%s %s %s %s", op == LDAP_MOD_ADD ? "adding" : "removing", q, op == LDAP_MOD_ADD ? "to" : "from", dn);
     /* Not ldap_modify_ext_s: a read-only DC's referral must be read. */
     rc = ldap_modify_ext(conn_ld(c), dn, mods, NULL, NULL, &msgid);
     if (rc == LDAP_SUCCESS) {
+        sent = true;
         rc = ldap_result(conn_ld(c), msgid, LDAP_MSG_ALL, conn_timeout(c) ? &tv : NULL,
                          &res);
         rc = rc == 0 ? LDAP_TIMEOUT : rc < 0 ? LDAP_SERVER_DOWN
                                              : LDAP_SUCCESS;
     }
-    if (rc != LDAP_SUCCESS) {
+    if (rc != LDAP_SUCCESS && sent) {
+        /* The request left; its answer did not come: the DC may have
+         * applied it. */
+        char *cut;
+
+        st = conn_fail_ld(c, OP_WRITE, rc, what);
+        cut = xstrdup(conn_error(c));
+        conn_fail(c, st, "%s; the request was sent but %s, so the change "
+                         "may have been applied: check with setspn -L '%s'",
+                  cut, rc == LDAP_TIMEOUT ? "no answer came in time"
+                                          : "the connection was lost",
+                  dn);
+        free(cut);
+    } else if (rc != LDAP_SUCCESS) {
         st = conn_fail_ld(c, OP_WRITE, rc, what);
     } else {
         rc = ldap_parse_result(conn_ld(c), res, &err, NULL, &diag, &refs, NULL, 1);
@@ -323,7 +393,6 @@ static enum status modify_one(struct conn *c, const char *dn, int op,
     ldap_msgfree(res);
     ldap_memfree(diag);
     ldap_memvfree((void **)refs);
-    free(value);
     free(what);
     free(q);
     return st;
@@ -331,13 +400,19 @@ static enum status modify_one(struct conn *c, const char *dn, int op,
 
 enum status dir_add_spn(struct conn *c, const char *dn, const char *spn)
 {
-    return modify_one(c, dn, LDAP_MOD_ADD, spn);
+    return modify_one(c, dn, LDAP_MOD_ADD, spn, strlen(spn));
 }
 
 enum status dir_delete_spn(struct conn *c, const char *dn,
                              const char *spn)
 {
-    return modify_one(c, dn, LDAP_MOD_DELETE, spn);
+    return modify_one(c, dn, LDAP_MOD_DELETE, spn, strlen(spn));
+}
+
+enum status dir_delete_value(struct conn *c, const char *dn, const char *spn,
+                             size_t len)
+{
+    return modify_one(c, dn, LDAP_MOD_DELETE, spn, len);
 }
 
 static enum status domain_entry(struct conn *c, LDAPMessage *e,
@@ -445,7 +520,10 @@ enum status dir_host_aliases(struct conn *c, char ***aliases, size_t *n,
         *aliases = spn_host_aliases(&dflt, 1, n);
         free(dflt);
     }
-    return ST_OK;
+    if (st != ST_OK && conn_config(c) == NULL)
+        conn_fail(c, st, "the DC gave no configurationNamingContext");
+    /* the defaults are filled in either way; a failed read says so */
+    return st;
 }
 
 /* The SPNs of dn and the version of the attribute in replPropertyMetaData

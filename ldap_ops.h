@@ -42,6 +42,9 @@ enum status dir_search(struct conn *conn, const char *base,
 enum status dir_add_spn(struct conn *conn, const char *dn, const char *spn);
 enum status dir_delete_spn(struct conn *conn, const char *dn,
                            const char *spn);
+/* The same for a value of len bytes (which may hold a NUL). */
+enum status dir_delete_value(struct conn *conn, const char *dn,
+                             const char *spn, size_t len);
 
 /* A domain of the forest, from its crossRef in CN=Partitions. */
 struct dir_domain {
@@ -58,7 +61,8 @@ void dir_domain_free(struct dir_domain *domain);
 
 /* The service classes HOST stands for, from the forest's sPNMappings, or
  * Windows' default list when they cannot be read (*from_directory is then
- * false).  Free with xstrv_free. */
+ * false).  Free with xstrv_free.  A failed read returns its status (with
+ * the default list filled in all the same). */
 enum status dir_host_aliases(struct conn *conn, char ***aliases, size_t *n,
                              bool *from_directory);
 

@@ -3,13 +3,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "quote.h"
+#include "xalloc.h"
+
 __attribute__((format(printf, 1, 0)))
 static void vmessage(const char *fmt, va_list ap)
 {
+    /* Messages carry directory data and servers' text: no byte of them
+     * may draw on the terminal or start a line of its own. */
+    char *text = xvasprintf(fmt, ap), *safe = quote_message(text);
+
     fflush(stdout); /* keep stdout and stderr in order on a shared terminal */
-    fputs("setspn: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    fprintf(stderr, "setspn: %s\n", safe);
+    free(safe);
+    free(text);
 }
 
 void warn(const char *fmt, ...)

@@ -1,11 +1,33 @@
 #include "output.h"
 
+#include <stdlib.h>
+#include <string.h>
+
+#include "entry.h"
+#include "quote.h"
 #include "spn.h"
 
-static void values(FILE *f, char *const *v, size_t n)
+/* Directory data (values, DNs, names) in its printed form (quote.h): no
+ * byte of the directory draws on the terminal or makes a line. */
+static void put(FILE *f, const char *pre, const char *s, size_t len,
+                const char *post)
 {
-    for (size_t i = 0; i < n; i++)
-        fprintf(f, "\t%s\n", v[i]);
+    char *q = quote_display(s != NULL ? s : "", s != NULL ? len : 0);
+
+    fprintf(f, "%s%s%s", pre, q, post);
+    free(q);
+}
+
+static void puts_q(FILE *f, const char *pre, const char *s, const char *post)
+{
+    put(f, pre, s, s != NULL ? strlen(s) : 0, post);
+}
+
+static void values(FILE *f, const struct event *ev)
+{
+    for (size_t i = 0; i < ev->nvalues; i++)
+        put(f, "\t", ev->values[i], entry_len(ev->values, ev->lens, i),
+            "\n");
 }
 
 static bool wanted(const struct event *ev, const char *value)
@@ -25,26 +47,28 @@ void text_render(FILE *f, const struct event *ev)
         if (ev->forest)
             fputs("Operation will be performed forestwide, it might take a "
                   "while.\n", f);
-        fprintf(f, "Checking %s %s\n", ev->forest ? "forest" : "domain",
-                ev->label);
+        fprintf(f, "Checking %s ", ev->forest ? "forest" : "domain");
+        puts_q(f, "", ev->label, "\n");
         break;
     case EV_LIST:
-        fprintf(f, "Registered ServicePrincipalNames for %s:\n", ev->dn);
-        values(f, ev->values, ev->nvalues);
+        puts_q(f, "Registered ServicePrincipalNames for ", ev->dn, ":\n");
+        values(f, ev);
         break;
     case EV_HOLDER:
-        fprintf(f, "%s\n", ev->dn);
+        puts_q(f, "", ev->dn, "\n");
         for (size_t i = 0; i < ev->nvalues; i++)
             if (wanted(ev, ev->values[i]))
-                fprintf(f, "\t%s\n", ev->values[i]);
+                put(f, "\t", ev->values[i],
+                    entry_len(ev->values, ev->lens, i), "\n");
         break;
     case EV_CHECKED:
         fputc('\n', f);
         break;
     case EV_CHANGE:
-        fprintf(f, "%s ServicePrincipalNames for %s\n",
-                ev->add ? "Registering" : "Unregistering", ev->dn);
-        values(f, ev->values, ev->nvalues);
+        fprintf(f, "%s ServicePrincipalNames for ",
+                ev->add ? "Registering" : "Unregistering");
+        puts_q(f, "", ev->dn, "\n");
+        values(f, ev);
         break;
     case EV_UPDATED:
         fputs("Updated object\n", f);
@@ -57,11 +81,12 @@ void text_render(FILE *f, const struct event *ev)
               f);
         break;
     case EV_NO_ACCOUNT:
-        fprintf(f, "Could not find account %s\n", ev->label);
+        puts_q(f, "Could not find account ", ev->label, "\n");
         break;
     case EV_GROUP:
+        /* the label is in its printed form already */
         fprintf(f, "%s is registered on these accounts:\n", ev->label);
-        values(f, ev->values, ev->nvalues);
+        values(f, ev);
         fputc('\n', f);
         break;
     case EV_SCAN_DONE:

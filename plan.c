@@ -1,5 +1,7 @@
 #include "plan.h"
 
+#include "quote.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -82,7 +84,7 @@ static void apply_pending(struct entries *es, char *const *values, size_t n,
                 && !has_dn(es, p->v[i].dn)) {
                 char *one[] = { p->v[i].spn };
 
-                entries_collect(p->v[i].dn, one, 1, es);
+                entries_collect(p->v[i].dn, one, NULL, 1, es);
             }
     for (size_t i = 0; p->n > 0 && i < es->n;) {
         const struct entry *e = &es->v[i];
@@ -135,4 +137,29 @@ const char *plan_stored_value(const struct entry *e, const char *spn)
             any = e->spns[i];
     }
     return any;
+}
+
+long plan_stored_index(const struct entry *e, const char *spn)
+{
+    size_t len = strlen(spn), rawlen = 0;
+    char *raw = quote_unescape(spn, &rawlen);
+    long found = -1, any = -1;
+
+    /* A typed "\x" is a printed form: it names the value it unescapes
+     * to (a plain value never holds "\x"). */
+    for (size_t i = 0; raw != NULL && i < e->nspns && found < 0; i++)
+        if (entry_len(e->spns, e->lens, i) == rawlen
+            && memcmp(e->spns[i], raw, rawlen) == 0)
+            found = (long)i;
+    for (size_t i = 0; i < e->nspns && found < 0; i++) {
+        size_t l = entry_len(e->spns, e->lens, i);
+
+        if (l == len && memcmp(e->spns[i], spn, len) == 0)
+            found = (long)i;
+        else if (any < 0 && l == strlen(e->spns[i])
+                 && spn_equal(e->spns[i], spn))
+            any = (long)i;
+    }
+    free(raw);
+    return found >= 0 ? found : any;
 }

@@ -58,5 +58,9 @@ void plan_holders_free(struct plan_holders *h);
 /* The stored spelling of spn on e: exact first, else any case; NULL if e
  * does not hold it. */
 const char *plan_stored_value(const struct entry *e, const char *spn);
+/* The index of the value of e that spn (as typed) names, or -1: the same
+ * bytes; else the value whose printed form (quote.h, as -L shows it) spn
+ * is; else the same in another case. */
+long plan_stored_index(const struct entry *e, const char *spn);
 
 #endif

@@ -5,6 +5,7 @@
 #define SETSPN_QUOTE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* Returns value in single quotes with anything not printable ASCII, and
  * quotes and backslashes, escaped as \xNN: safe to print in a message
@@ -13,5 +14,30 @@ char *quote_value(const char *value);
 
 /* True if s is well-formed UTF-8 (no overlongs, no surrogates). */
 bool quote_utf8_valid(const char *s);
+
+/*
+ * Directory data (values, DNs) and server messages in text output.
+ *
+ * A "safe" character is printable ASCII, or a well-formed UTF-8 sequence
+ * that is not a C1 control or a bidirectional formatting character.  A
+ * value is plain when it is all safe characters and holds no "\x": a
+ * plain value is printed as it is.  Any other value is printed in its
+ * escaped form: safe characters as they are, every other byte and every
+ * backslash as \xNN.  So no byte of the directory can draw on a terminal
+ * or make a line, and the printed form names exactly one value
+ * (quote_unescape gives it back).
+ */
+bool quote_plain(const char *s, size_t len);
+/* The printed form of s[0..len): s itself if plain, else escaped.  Caller
+ * frees. */
+char *quote_display(const char *s, size_t len);
+/* The value an escaped form names: NULL if s holds no "\x" (it is then
+ * the value itself) or is no escaped form (a backslash not starting
+ * \xNN).  Sets *len; the result is NUL-terminated too.  Caller frees. */
+char *quote_unescape(const char *s, size_t *len);
+/* A server's or library's message made safe for one line of stderr:
+ * every byte that is not part of a safe character as \xNN; backslashes
+ * stay.  Caller frees. */
+char *quote_message(const char *s);
 
 #endif

@@ -8,8 +8,10 @@
 #include <lber.h>
 #include <ldif.h>
 
+#include "entry.h"
 #include "msg.h"
 #include "output.h"
+#include "quote.h"
 #include "xalloc.h"
 
 static struct {
@@ -19,18 +21,15 @@ static struct {
     json_t *op;   /* the operation being reported, or NULL */
 } rep;
 
-/* jansson refuses invalid UTF-8; a directory value that is not is kept
- * visible rather than dropped. */
+/* A message (ours, or a server's): JSON strings must be UTF-8, so one
+ * that is not comes with its stray bytes as \xNN, as on stderr. */
 static json_t *jstr(const char *s)
 {
     json_t *v = json_string(s != NULL ? s : "");
 
     if (v == NULL) {
-        char *safe = xstrdup(s != NULL ? s : "");
+        char *safe = quote_message(s);
 
-        for (char *p = safe; *p; p++)
-            if ((unsigned char)*p >= 0x80)
-                *p = '?';
         v = json_string(safe);
         free(safe);
     }
@@ -39,12 +38,62 @@ static json_t *jstr(const char *s)
     return v;
 }
 
-static json_t *jstrv(char *const *v, size_t n)
+static char *base64(const unsigned char *p, size_t len)
+{
+    static const char tab[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    char *out = xrealloc(NULL, (len + 2) / 3 * 4 + 1), *o = out;
+
+    for (size_t i = 0; i < len; i += 3) {
+        unsigned long w = (unsigned long)p[i] << 16;
+
+        if (i + 1 < len)
+            w |= (unsigned long)p[i + 1] << 8;
+        if (i + 2 < len)
+            w |= p[i + 2];
+        *o++ = tab[(w >> 18) & 63];
+        *o++ = tab[(w >> 12) & 63];
+        *o++ = i + 1 < len ? tab[(w >> 6) & 63] : '=';
+        *o++ = i + 2 < len ? tab[w & 63] : '=';
+    }
+    *o = '\0';
+    return out;
+}
+
+/* Directory data, exactly: a UTF-8 value is a string of all its bytes (a
+ * NUL is \u0000); any other is {"escaped": its printed form, "base64":
+ * its bytes} (setspn(1), JSON OUTPUT). */
+static json_t *jval(const char *s, size_t len)
+{
+    json_t *v;
+    char *b, *q;
+
+    if (s == NULL)
+        s = "";
+    v = json_stringn(s, len);
+    if (v != NULL)
+        return v;
+    b = base64((const unsigned char *)s, len);
+    q = quote_display(s, len);
+    v = json_pack("{s:s, s:s}", "escaped", q, "base64", b);
+    free(b);
+    free(q);
+    if (v == NULL)
+        abort();
+    return v;
+}
+
+static json_t *jdn(const char *dn)
+{
+    return jval(dn, dn != NULL ? strlen(dn) : 0);
+}
+
+static json_t *jvals(char *const *v, const size_t *lens, size_t n)
 {
     json_t *a = json_array();
 
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(a, jstr(v[i]));
+        json_array_append_new(a, jval(v[i], entry_len(v, lens, i)));
     return a;
 }
 
@@ -100,7 +149,8 @@ static json_t *array_in(json_t *obj, const char *key)
     return a;
 }
 
-static char *ldif_record(bool add, const char *dn, const char *spn)
+static char *ldif_record(bool add, const char *dn, const char *spn,
+                         size_t len)
 {
     char *ldn;
     char *lval;
@@ -109,7 +159,8 @@ static char *ldif_record(bool add, const char *dn, const char *spn)
     if (dn == NULL || spn == NULL)
         abort(); /* an LDIF event always carries both */
     ldn = ldif_put(LDIF_PUT_VALUE, "dn", dn, strlen(dn));
-    lval = ldif_put(LDIF_PUT_VALUE, "servicePrincipalName", spn, strlen(spn));
+    lval = ldif_put(LDIF_PUT_VALUE, "servicePrincipalName", spn,
+                    len > 0 ? len : strlen(spn));
 
     if (ldn == NULL || lval == NULL)
         abort();
@@ -126,24 +177,33 @@ static void json_render(const struct event *ev)
 
     switch (ev->kind) {
     case EV_ACCOUNT:
-        json_object_set_new(o, "dn", jstr(ev->dn));
+        json_object_set_new(o, "dn", jdn(ev->dn));
         break;
     case EV_LIST:
     case EV_CHANGE:
-        json_object_set_new(o, "spns", jstrv(ev->values, ev->nvalues));
+        json_object_set_new(o, "spns", jvals(ev->values, ev->lens,
+                                             ev->nvalues));
         break;
     case EV_HOLDER:
         x = json_object();
-        json_object_set_new(x, "dn", jstr(ev->dn));
-        json_object_set_new(x, "spns", jstrv(ev->values, ev->nvalues));
+        json_object_set_new(x, "dn", jdn(ev->dn));
+        json_object_set_new(x, "spns", jvals(ev->values, ev->lens,
+                                             ev->nvalues));
         json_array_append_new(array_in(o, "holders"), x);
         break;
-    case EV_GROUP:
+    case EV_GROUP: {
+        /* the label is the printed form: the value is what it names */
+        size_t len = 0;
+        char *raw = quote_unescape(ev->label, &len);
+
         x = json_object();
-        json_object_set_new(x, "spn", jstr(ev->label));
-        json_object_set_new(x, "dns", jstrv(ev->values, ev->nvalues));
+        json_object_set_new(x, "spn", raw != NULL ? jval(raw, len)
+                                                  : jdn(ev->label));
+        free(raw);
+        json_object_set_new(x, "dns", jvals(ev->values, NULL, ev->nvalues));
         json_array_append_new(array_in(o, "groups"), x);
         break;
+    }
     case EV_SCAN_DONE:
         json_object_set_new(o, "entries", json_integer((json_int_t)ev->entries));
         break;
@@ -158,7 +218,7 @@ static void json_render(const struct event *ev)
         break;
     case EV_LDIF: {
         json_t *prev = json_object_get(o, "ldif");
-        char *rec = ldif_record(ev->add, ev->dn, ev->value);
+        char *rec = ldif_record(ev->add, ev->dn, ev->value, ev->value_len);
         char *all = xasprintf("%s%s", prev ? json_string_value(prev) : "",
                               rec);
 
@@ -169,7 +229,7 @@ static void json_render(const struct event *ev)
     }
     case EV_DC:
         json_object_set_new(rep.doc, "dc", jstr(ev->label));
-        json_object_set_new(rep.doc, "domain", jstr(ev->dn));
+        json_object_set_new(rep.doc, "domain", jdn(ev->dn));
         break;
     case EV_BATCH:
         x = json_object();
@@ -210,7 +270,7 @@ void report(const struct event *ev)
         warn("%s", ev->text);
         break;
     case EV_LDIF: {
-        char *rec = ldif_record(ev->add, ev->dn, ev->value);
+        char *rec = ldif_record(ev->add, ev->dn, ev->value, ev->value_len);
 
         fputs(rec, stdout);
         free(rec);
@@ -264,6 +324,34 @@ void report_outcome(enum status status)
 void report_line(enum event_kind kind)
 {
     report(&(struct event){ .kind = kind });
+}
+
+char *report_snapshot(const char *error, int exit_code)
+{
+    json_t *doc, *ops;
+    char *text, *out;
+
+    if (!rep.json)
+        return NULL;
+    doc = json_deep_copy(rep.doc);
+    ops = json_object_get(doc, "operations");
+    if (rep.op != NULL) {
+        json_t *op = json_deep_copy(rep.op);
+
+        json_object_set_new(op, "error", jstr(error));
+        json_object_set_new(op, "status", json_string("error"));
+        json_array_append_new(ops, op);
+    } else {
+        json_object_set_new(doc, "error", jstr(error));
+    }
+    json_object_set_new(doc, "exit", json_integer(exit_code));
+    text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(doc);
+    if (text == NULL)
+        abort();
+    out = xasprintf("%s\n", text);
+    free(text);
+    return out;
 }
 
 bool report_finish(int exit_code)

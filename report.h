@@ -24,9 +24,11 @@ enum event_kind {
     EV_DUPLICATE,  /* "Duplicate SPN found, aborting operation!" */
     EV_QUERY_DONE, /* count: "Existing SPN found!" or "No such SPN found." */
     EV_NO_ACCOUNT, /* label (as typed), text: "Could not find account" */
-    EV_GROUP,      /* label (the SPN), values (the DNs): a -X group */
+    EV_GROUP,      /* label (the SPN, in its printed form: quote.h),
+                    * values (the DNs): a -X group */
     EV_SCAN_DONE,  /* count (groups), entries: "found N group ..." */
-    EV_LDIF,       /* add, dn, value: the change a dry run would make */
+    EV_LDIF,       /* add, dn, value, value_len: the change a dry run
+                    * would make */
     EV_NOTE,       /* text: said on stderr, changes nothing (not in JSON) */
     EV_FAILURE,    /* text: stderr, and the operation's (or run's) error */
     EV_OUTCOME,    /* status: how the operation ended */
@@ -38,7 +40,9 @@ struct event {
     enum event_kind kind;
     const char *label, *dn, *text, *value;
     char *const *values;
+    const size_t *lens; /* the values' lengths; NULL: C strings */
     size_t nvalues;
+    size_t value_len;   /* value's length; 0: a C string */
     char *const *only;
     size_t nonly;
     bool add, forest;
@@ -62,6 +66,11 @@ void report_failure(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void report_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void report_outcome(enum status status);
 void report_line(enum event_kind kind); /* an event with no data */
+
+/* The JSON document as it would be if the run ended now with error (the
+ * operation under way ends with it): for a deadline's signal handler,
+ * which cannot render.  NULL in text mode.  Caller frees. */
+char *report_snapshot(const char *error, int exit_code);
 
 /* Writes the JSON document (with the exit status) to stdout; nothing in
  * text mode.  Returns false if it could not be written. */

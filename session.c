@@ -5,21 +5,72 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "creds.h"
 #include "discover.h"
 #include "msg.h"
+#include "quote.h"
 #include "report.h"
 #include "wire.h"
 #include "xalloc.h"
+
+/* ------------------------------------------------------------- signals */
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop(int sig)
+{
+    if (stop_signal == 0)
+        stop_signal = sig;
+}
+
+void session_hold_signals(bool hold)
+{
+    sigset_t set;
+
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigprocmask(hold ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
+}
+
+void session_signals_init(void)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = SIG_IGN;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGPIPE, &sa, NULL);
+    sa.sa_handler = on_stop;
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+int session_stop_signal(void)
+{
+    sigset_t pending;
+
+    if (stop_signal == 0 && sigpending(&pending) == 0) {
+        /* held back: a read (-Q, -X) stops at the next entry */
+        if (sigismember(&pending, SIGTERM) == 1)
+            return SIGTERM;
+        if (sigismember(&pending, SIGINT) == 1)
+            return SIGINT;
+    }
+    return stop_signal;
+}
 
 /* ------------------------------------------------------------ deadline */
 
 /* krb5 has no request timeout of its own, so a stuck KDC or DC would hang
  * a script forever while we connect and bind.  What the handler writes is
- * made ready beforehand: it may only call write(). */
-static char alarm_text[256], alarm_json[384];
+ * made ready beforehand (it may only call write()): the message, and under
+ * --json the whole document so far, the commands already run included. */
+static char *alarm_text, *alarm_json;
 static size_t alarm_len, alarm_json_len;
 
 static void on_alarm(int sig)
@@ -33,31 +84,32 @@ static void on_alarm(int sig)
     _exit(EXIT_DIRECTORY);
 }
 
+static void disarm_deadline(void)
+{
+    alarm(0);
+    free(alarm_text);
+    free(alarm_json);
+    alarm_text = alarm_json = NULL;
+    alarm_len = alarm_json_len = 0;
+}
+
 static void arm_deadline(int seconds, const char *uri)
 {
     struct sigaction sa;
-    int n;
+    char *what, *q;
 
+    disarm_deadline();
     if (seconds <= 0)
         return;
-    n = snprintf(alarm_text, sizeof(alarm_text),
-                 "setspn: no answer from %s or its KDC within %d seconds "
-                 "(--timeout)\n", uri ? uri : "the DC", seconds);
-    alarm_len = n > 0 && (size_t)n < sizeof(alarm_text)
-                    ? (size_t)n
-                    : sizeof(alarm_text) - 1;
-    /* --json promises a document; the deadline comes before any command
-     * has run, so this one is complete.  The URI is left out: it would
-     * need escaping, and a handler cannot call jansson. */
-    alarm_json_len = 0;
-    if (report_json()) {
-        n = snprintf(alarm_json, sizeof(alarm_json),
-                     "{\n  \"operations\": [],\n  \"error\": \"no answer from "
-                     "the DC or its KDC within %d seconds (--timeout)\",\n"
-                     "  \"exit\": %d\n}\n", seconds, EXIT_DIRECTORY);
-        if (n > 0 && (size_t)n < sizeof(alarm_json))
-            alarm_json_len = (size_t)n;
-    }
+    q = quote_message(uri ? uri : "the DC");
+    what = xasprintf("no answer from %s or its KDC within %d seconds "
+                     "(--timeout)", q, seconds);
+    alarm_text = xasprintf("setspn: %s\n", what);
+    alarm_len = strlen(alarm_text);
+    alarm_json = report_snapshot(what, EXIT_DIRECTORY);
+    alarm_json_len = alarm_json != NULL ? strlen(alarm_json) : 0;
+    free(what);
+    free(q);
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_alarm;
     sigemptyset(&sa.sa_mask);
@@ -86,7 +138,7 @@ static enum status open_within_deadline(struct session *s, struct conn *c,
 
     arm_deadline(s->o->timeout, what);
     st = conn_open(c, co);
-    alarm(0);
+    disarm_deadline();
     return st;
 }
 
@@ -106,7 +158,14 @@ enum status session_open(struct session *s, const struct options *o,
     memset(s, 0, sizeof(*s));
     s->o = o;
     s->password = password;
+    if (o->max_time > 0) {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        s->co.run_end = (long)ts.tv_sec + o->max_time;
+    }
     s->co = (struct conn_opts){
+        .run_end = s->co.run_end,
         .uri = o->uri,         .domain = o->domain,
         .timeout = o->timeout, .page_size = o->page_size,
         .min_ssf = (unsigned)o->min_ssf, .starttls = o->starttls,
@@ -134,7 +193,10 @@ enum status session_open(struct session *s, const struct options *o,
              "domain %s", conn_uri(s->conn), conn_how(s->conn),
              conn_principal(s->conn),
              o->simple ? "simple bind" : "SASL GSSAPI",
-             tls ? "" : "no TLS (SASL sealed)", tls ? tls : "",
+             tls ? ""
+             : conn_ssf(s->conn) > 1 ? "no TLS (SASL sealed)"
+                                     : "no TLS (SASL signed, not sealed)",
+             tls ? tls : "",
              conn_ssf(s->conn), conn_base(s->conn));
     }
     return ST_OK;
@@ -158,6 +220,11 @@ void session_close(struct session *s)
     creds_release();
     creds_wipe_password(&s->password);
     memset(s, 0, sizeof(*s));
+}
+
+bool session_over_time(const struct session *s)
+{
+    return s->conn != NULL && conn_over_time(s->conn);
 }
 
 bool session_alive(const struct session *s)
@@ -324,10 +391,15 @@ void session_host_aliases(struct session *s, char *const **aliases,
 {
     if (!s->aliases_loaded) {
         bool from_dir = false;
+        enum status st = dir_host_aliases(s->conn, &s->aliases,
+                                          &s->naliases, &from_dir);
 
-        dir_host_aliases(s->conn, &s->aliases, &s->naliases, &from_dir);
         s->aliases_loaded = true;
-        if (s->o->verbose)
+        if (st != ST_OK)
+            report_note("sPNMappings could not be read (%s): HOST stands "
+                        "for Windows' default %zu service classes",
+                        conn_error(s->conn), s->naliases);
+        else if (s->o->verbose)
             warn(from_dir ? "HOST stands for %zu service classes "
                             "(sPNMappings)"
                           : "sPNMappings could not be read: HOST stands "

@@ -38,12 +38,25 @@ struct session {
     bool aliases_loaded;
 };
 
+/* SIGPIPE is ignored (a reset connection is an error, not a death);
+ * SIGINT and SIGTERM are noted and acted on between commands, so that
+ * each command's outcome is known and reported. */
+void session_signals_init(void);
+/* Holds SIGINT and SIGTERM back (while a command runs: libldap takes an
+ * interrupted wait for a lost connection), or lets one held through. */
+void session_hold_signals(bool hold);
+/* The signal that asked the run to stop (or that is held), or 0. */
+int session_stop_signal(void);
+
 /* Connects and binds to the DC, within the deadline.  Takes the password
  * (malloc'd, or NULL) and wipes it once no bind needs it.  Reports a
  * failure. */
 enum status session_open(struct session *s, const struct options *o,
                          char *password);
 void session_close(struct session *s);
+
+/* Whether the run is past --max-time (a batch ends then). */
+bool session_over_time(const struct session *s);
 
 /* Whether the DC is still there (a batch ends when it is not). */
 bool session_alive(const struct session *s);

@@ -10,6 +10,7 @@
  */
 #include <stdbool.h>
 #include <stdio.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -83,7 +84,9 @@ static int job_exit(const struct job *j, enum status st)
     return status_exit(st, j->q.idempotent || j->q.verb == VERB_RESET);
 }
 
-/* Runs every command; the exit status is the most severe of them. */
+/* Runs every command; the exit status is the most severe of them.  A
+ * SIGINT or SIGTERM lets the command under way finish and be reported,
+ * then stops: the rest are reported as not run. */
 static int run_jobs(struct verbs *v, const struct job *jobs, size_t n,
                     bool batch)
 {
@@ -94,10 +97,15 @@ static int run_jobs(struct verbs *v, const struct job *jobs, size_t n,
         enum status st;
         int rc;
 
+        if (session_stop_signal() != 0)
+            break;
         if (batch && v->progress)
             fprintf(stderr, "Processing line %d (%zu of %zu)\n",
                     jobs[i].line, i + 1, n);
+        /* A signal waits until this command's outcome is known. */
+        session_hold_signals(true);
         st = verbs_run(v, &jobs[i]);
+        session_hold_signals(false);
         rc = job_exit(&jobs[i], st);
         if (rc > worst)
             worst = rc;
@@ -107,12 +115,23 @@ static int run_jobs(struct verbs *v, const struct job *jobs, size_t n,
             failed++;
         /* A lost DC ends the batch; --stop-on-error ends it at any
          * failure. */
+        if (i + 1 < n && session_over_time(v->s)) {
+            report_failure("the run took longer than --max-time %d seconds: "
+                           "stopped", v->s->o->max_time);
+            if (worst < EXIT_DIRECTORY)
+                worst = EXIT_DIRECTORY;
+            i++;
+            break;
+        }
         if ((st == ST_CONNECT && !session_alive(v->s))
             || (rc != EXIT_DONE && v->s->o->stop_on_error)) {
             i++;
             break;
         }
     }
+    if (session_stop_signal() != 0)
+        report_failure("stopped by SIG%s%s", sigabbrev_np(session_stop_signal()),
+                       i < n ? ": the commands after it were not run" : "");
     if (batch) {
         int *not_run = xcalloc(n - i + 1, sizeof(*not_run));
 
@@ -195,11 +214,21 @@ int main(int argc, char *argv[])
         return EXIT_DONE;
     }
     report_init(o.json, o.dry_run);
+    session_signals_init();
     /* Line by line, so a deadline's _exit() loses nothing already said. */
     setvbuf(stdout, NULL, _IOLBF, 0);
     v.progress = !o.req.no_progress && isatty(STDERR_FILENO);
 
     st = read_jobs(&o, &jobs, &njobs);
+    if (o.simple || o.principal != NULL || o.keytab != NULL)
+        creds_no_core(); /* a password or key will be in memory */
+    if (st == ST_OK && o.keytab != NULL) {
+        st = creds_check_secret_file(o.keytab, "keytab", &err);
+        if (st != ST_OK) {
+            report_failure("%s", err);
+            free(err);
+        }
+    }
     if (st == ST_OK && (o.simple || (o.principal != NULL && o.keytab == NULL))) {
         st = creds_read_password(o.password_file,
                                  o.simple ? o.bind_dn : o.principal,
@@ -222,8 +251,16 @@ int main(int argc, char *argv[])
     if (o.dry_run)
         report_note("dry run: nothing was written");
 done:
+    if (session_stop_signal() != 0) {
+        if (st != ST_OK)
+            report_failure("stopped by SIG%s",
+                           sigabbrev_np(session_stop_signal()));
+        rc = EXIT_SIGNAL_BASE + session_stop_signal();
+    }
+    /* The report first: tearing the connections down may block or fail. */
+    rc = finish(rc);
     verbs_free(&v);
     batch_jobs_free(jobs, njobs);
     session_close(&s);
-    return finish(rc);
+    return rc;
 }

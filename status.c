@@ -81,6 +81,7 @@ static const struct {
     [ST_ACCESS] = { "error", EXIT_AUTH },
     [ST_CONNECT] = { "error", EXIT_DIRECTORY },
     [ST_DIRECTORY] = { "error", EXIT_DIRECTORY },
+    [ST_INTERRUPTED] = { "interrupted", EXIT_DIRECTORY },
 };
 
 #define NSTATUS (sizeof(status_table) / sizeof(status_table[0]))

@@ -21,7 +21,8 @@ enum status {
     ST_AUTH,          /* credentials, KDC, bind */
     ST_ACCESS,        /* insufficient access */
     ST_CONNECT,       /* cannot reach or lost the DC, TLS, referral */
-    ST_DIRECTORY      /* any other directory failure */
+    ST_DIRECTORY,     /* any other directory failure */
+    ST_INTERRUPTED    /* SIGINT or SIGTERM stopped a read */
 };
 
 /* Documented exit codes. */
@@ -30,7 +31,10 @@ enum {
     EXIT_NEGATIVE = 1,
     EXIT_USAGE = 2,
     EXIT_AUTH = 3,
-    EXIT_DIRECTORY = 4
+    EXIT_DIRECTORY = 4,
+    /* A run stopped by a signal exits 128 + its number: 130 (SIGINT),
+     * 143 (SIGTERM). */
+    EXIT_SIGNAL_BASE = 128
 };
 
 /* What an LDAP operation was doing when it got its result. */

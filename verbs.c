@@ -30,8 +30,8 @@ static void checking(const struct scope *sc)
 static void holder(const struct entry *e, char *const *only, size_t nonly)
 {
     report(&(struct event){ .kind = EV_HOLDER, .dn = e->dn,
-                            .values = e->spns, .nvalues = e->nspns,
-                            .only = only, .nonly = nonly });
+                            .values = e->spns, .lens = e->lens,
+                            .nvalues = e->nspns, .only = only, .nonly = nonly });
 }
 
 static void change(bool add, const char *dn, char *const *spns, size_t n)
@@ -109,6 +109,7 @@ static enum status do_list(struct ctx *c)
     if (st == ST_OK)
         report(&(struct event){ .kind = EV_LIST, .dn = acct.entry.dn,
                                 .values = acct.entry.spns,
+                                .lens = acct.entry.lens,
                                 .nvalues = acct.entry.nspns });
     dir_account_free(&acct);
     return st;
@@ -299,36 +300,47 @@ static enum status absent(struct ctx *c, const char *dn)
 static enum status do_delete(struct ctx *c)
 {
     struct dir_account acct;
-    const char *value;
+    const char *value = NULL;
+    size_t len = 0;
+    long k;
     char *one[1];
     enum status st = session_find_account(c->s, c->job, &acct);
 
     if (st != ST_OK)
         goto done;
-    value = plan_stored_value(&acct.entry, c->q->spn);
+    /* as typed, or as -L printed it */
+    k = plan_stored_index(&acct.entry, c->q->spn);
+    if (k >= 0) {
+        value = acct.entry.spns[k];
+        len = acct.entry.lens[k];
+    }
     if (c->o->dry_run) {
         /* as it would be after the earlier lines of this dry run */
         int was = plan_pending_change(&c->v->pending, acct.entry.dn,
                                       c->q->spn);
 
-        if (was < 0)
+        if (was < 0) {
             value = NULL;
-        else if (was > 0 && value == NULL)
+        } else if (was > 0 && value == NULL) {
             value = c->q->spn;
+            len = strlen(value);
+        }
     }
     if (value == NULL) {
         st = absent(c, acct.entry.dn);
         goto done;
     }
     one[0] = (char *)value;
-    change(false, acct.entry.dn, one, 1);
+    report(&(struct event){ .kind = EV_CHANGE, .add = false,
+                            .dn = acct.entry.dn, .values = one,
+                            .lens = &len, .nvalues = 1 });
     if (c->o->dry_run) {
         report(&(struct event){ .kind = EV_LDIF, .dn = acct.entry.dn,
-                                .value = value });
+                                .value = value, .value_len = len });
         plan_remember(&c->v->pending, acct.entry.dn, value, false);
         st = ST_OK;
     } else {
-        st = dir_delete_spn(c->s->conn, acct.entry.dn, value);
+        st = dir_delete_value(c->s->conn, acct.entry.dn, value, len);
         if (st == ST_REFUSED && held_elsewhere(c, value, acct.entry.dn)) {
             char *what = NULL;
 
@@ -354,19 +366,31 @@ done:
 
 /* ---------------------------------------------------------------- -Q */
 
+/* A search of -Q or -X that failed, or that a signal stopped. */
+static enum status read_failed(const struct scope *sc, enum status st)
+{
+    if (st != ST_INTERRUPTED)
+        return session_fail(sc->conn, st);
+    report_failure("interrupted while reading %s: the answer is incomplete",
+                   sc->label);
+    return st;
+}
+
 struct query {
     bool progress;
     size_t found;
 };
 
-static enum status print_match(const char *dn, char *const *spns, size_t n,
-                               void *ctx)
+static enum status print_match(const char *dn, char *const *spns,
+                               const size_t *lens, size_t n, void *ctx)
 {
     struct query *q = ctx;
 
+    if (session_stop_signal() != 0)
+        return ST_INTERRUPTED;
     q->found++;
     report(&(struct event){ .kind = EV_HOLDER, .dn = dn, .values = spns,
-                            .nvalues = n });
+                            .lens = lens, .nvalues = n });
     if (q->progress && q->found % 1000 == 0)
         fprintf(stderr, "Processing entry %zu\n", q->found);
     return ST_OK;
@@ -384,7 +408,7 @@ static enum status do_query(struct ctx *c)
         checking(sc);
         st = dir_search(sc->conn, sc->base, spn, 1, true, print_match, &q);
         if (st != ST_OK)
-            return session_fail(sc->conn, st);
+            return read_failed(sc, st);
         if (c->o->verbose)
             warn("query in %s read %u page(s)", sc->label,
                  conn_pages(sc->conn));
@@ -401,12 +425,22 @@ struct scan_ctx {
     bool progress;
 };
 
-static enum status scan_entry(const char *dn, char *const *spns, size_t n,
-                              void *ctx)
+static enum status scan_entry(const char *dn, char *const *spns,
+                              const size_t *lens, size_t n, void *ctx)
 {
     struct scan_ctx *s = ctx;
+    char **printed;
 
-    scan_add(s->scan, dn, spns, n);
+    if (session_stop_signal() != 0)
+        return ST_INTERRUPTED;
+    printed = xcalloc(n + 1, sizeof(*printed));
+
+    /* Grouped by their printed forms (quote.h), one to one with the
+     * values, NUL bytes included. */
+    for (size_t i = 0; i < n; i++)
+        printed[i] = quote_display(spns[i], lens[i]);
+    scan_add(s->scan, dn, printed, n);
+    xstrv_free(printed, n);
     if (s->progress && scan_entries(s->scan) % 1000 == 0)
         fprintf(stderr, "Processing entry %zu\n", scan_entries(s->scan));
     return ST_OK;
@@ -437,7 +471,7 @@ static enum status do_scan(struct ctx *c)
         st = dir_search(sc->conn, sc->base, all, 1, true, scan_entry, &s);
         if (st != ST_OK) {
             scan_free(s.scan);
-            return session_fail(sc->conn, st);
+            return read_failed(sc, st);
         }
         if (c->o->verbose)
             warn("scan of %s read %u page(s); %zu entries so far", sc->label,

@@ -85,6 +85,7 @@ err_has "Strong(er) authentication required (8)"
 
 t "simple bind over plain LDAP is refused before anything is sent: exit 2"
 printf '%s\n' "$TESTDC_PASS" >"$WRAP_DIR/pass"
+chmod 600 "$WRAP_DIR/pass"
 run --simple --bind-dn "CN=Administrator,$U" --password-file "$WRAP_DIR/pass" -L WEB01
 rc 2
 err_has "without TLS"
@@ -135,6 +136,7 @@ err_has "as CN=Administrator,$U: simple bind, TLS"
 
 t "--simple with a wrong password: exit 3"
 printf 'wrong\n' >"$WRAP_DIR/badpass"
+chmod 600 "$WRAP_DIR/badpass"
 run -Z --simple --bind-dn "CN=Administrator,$U" --password-file "$WRAP_DIR/badpass" -L WEB01
 rc 3
 err_has "Invalid credentials (49)"
@@ -142,6 +144,7 @@ err_has "Invalid credentials (49)"
 # ---------------------------------------------------------- credentials
 t "--keytab: a ticket in a private cache; the caller's cache is not touched"
 samba-tool domain exportkeytab "$WRAP_DIR/admin.keytab" --principal=Administrator -s "$TESTDC_DIR/etc/smb.conf" >/dev/null 2>&1
+chmod 600 "$WRAP_DIR/admin.keytab"
 KRB5CCNAME=FILE:$WRAP_DIR/never-made run -v --keytab "$WRAP_DIR/admin.keytab" -L WEB01
 rc 0
 err_has "as Administrator@SPN.TEST"
@@ -205,9 +208,11 @@ pwb64() { printf '"%s"' "$1" | iconv -t UTF-16LE | base64 -w0; }
 printf 'dn: CN=bob,%s\nobjectClass: user\nsAMAccountName: bob\nuserAccountControl: 512\nunicodePwd:: %s\n' \
 	"$U" "$(pwb64 'Bob-Pass-1234!')" | ldapadd -Q -Y GSSAPI -H "$TESTDC_URI" >/dev/null
 printf 'Bob-Pass-1234!\n' >"$WRAP_DIR/bobpass"
+chmod 600 "$WRAP_DIR/bobpass"
 printf 'dn: CN=MACH1,%s\nobjectClass: computer\nsAMAccountName: MACH1$\ndNSHostName: mach1.spn.test\nuserAccountControl: 4096\nunicodePwd:: %s\n' \
 	"$C" "$(pwb64 'Mach-Pass-1234!')" | ldapadd -Q -Y GSSAPI -H "$TESTDC_URI" >/dev/null
 printf 'Mach-Pass-1234!\n' >"$WRAP_DIR/machpass"
+chmod 600 "$WRAP_DIR/machpass"
 
 t "insufficient access: exit 3, names the DN, nothing written"
 before=$(dump)
@@ -235,6 +240,7 @@ out_has "Updated object"
 # ------------------------------------------------- from the code review
 t "an empty password is refused (it would be an anonymous bind): exit 2"
 : >"$WRAP_DIR/emptypass"
+chmod 600 "$WRAP_DIR/emptypass"
 run -Z --simple --bind-dn "CN=Administrator,$U" --password-file "$WRAP_DIR/emptypass" -L WEB01
 rc 2
 err_has "empty password"

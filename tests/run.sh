@@ -90,6 +90,8 @@ fi
 . tests/scripting.sh
 # shellcheck source=tests/connect.sh
 . tests/connect.sh
+# shellcheck source=tests/hostile.sh
+. tests/hostile.sh
 # shellcheck source=tests/robust.sh
 . tests/robust.sh
 # shellcheck source=tests/completion.sh

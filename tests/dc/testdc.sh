@@ -302,9 +302,22 @@ launch() {
 		$((i / 1000000)) $((i / 100000 % 10))
 }
 
+# The processes of this DC: every one whose stdout is its log (samba's
+# children inherit it; nothing else writes there).
+dc_procs() {
+	local p
+	for p in /proc/[0-9]*; do
+		[[ $(readlink "$p/fd/1" 2>/dev/null) == "$1/samba.log" ]] && echo "${p#/proc/}"
+	done
+	return 0
+}
+
 stop() {
-	local d=$1 pid i
+	local d=$1 pid i kids
 	[[ -f $d/samba.pid ]] || return 0
+	# Samba's children outlive the parent by seconds: wait for them too, so
+	# that a stopped DC leaves nothing running.
+	kids=$(dc_procs "$d")
 	pid=$(<"$d/samba.pid")
 	# Only ever signal our own samba: the PID may have been reused.
 	# Samba rewrites its argv, so recognise it by name and by its log on stdout.
@@ -325,6 +338,13 @@ stop() {
 		fi
 		alive "$pid" && die "samba (pid $pid) does not die"
 	fi
+	for ((i = 0; i < 100; i++)); do
+		kids=$(dc_procs "$d")
+		[[ -z $kids ]] && break
+		((i == 50)) && kill -KILL $kids 2>/dev/null
+		sleep 0.1
+	done
+	[[ -z $(dc_procs "$d") ]] || die "processes of the DC in $d do not die: $(dc_procs "$d" | tr '\n' ' ')"
 	rm -f "$d/samba.pid"
 }
 

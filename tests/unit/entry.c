@@ -16,7 +16,7 @@ static void entry_copies(void **state)
     struct entry e;
 
     (void)state;
-    entry_set(&e, dn, spns, 2);
+    entry_set(&e, dn, spns, NULL, 2);
     /* copies: the caller's strings may go */
     free(dn);
     free(spns[0]);
@@ -34,7 +34,7 @@ static void entry_copies(void **state)
     entry_free(&e); /* a freed entry may be freed again */
 
     /* no SPNs: still a terminated vector */
-    entry_set(&e, "CN=empty", NULL, 0);
+    entry_set(&e, "CN=empty", NULL, NULL, 0);
     assert_string_equal(e.dn, "CN=empty");
     assert_int_equal(e.nspns, 0);
     assert_non_null(e.spns);
@@ -54,7 +54,7 @@ static void entries_collect_many(void **state)
 
         snprintf(dn, sizeof(dn), "CN=e%02d", i);
         snprintf(spn, sizeof(spn), "HTTP/e%02d", i);
-        assert_int_equal(entries_collect(dn, one, 1, &es), ST_OK);
+        assert_int_equal(entries_collect(dn, one, NULL, 1, &es), ST_OK);
     }
     assert_int_equal(es.n, N);
     assert_true(es.cap >= N);
@@ -81,7 +81,7 @@ static void entries_remove_last_moves(void **state)
 
     (void)state;
     for (size_t i = 0; i < NCASES(dns); i++)
-        entries_collect(dns[i], NULL, 0, &es);
+        entries_collect(dns[i], NULL, NULL, 0, &es);
     entries_remove(&es, 1);
     assert_int_equal(es.n, 3);
     assert_string_equal(es.v[0].dn, "CN=a");
@@ -95,7 +95,7 @@ static void entries_remove_last_moves(void **state)
     entries_remove(&es, 0);
     assert_int_equal(es.n, 0);
     /* and it grows again */
-    entries_collect("CN=e", NULL, 0, &es);
+    entries_collect("CN=e", NULL, NULL, 0, &es);
     assert_int_equal(es.n, 1);
     assert_string_equal(es.v[0].dn, "CN=e");
     entries_free(&es);

@@ -99,7 +99,7 @@ static void holds(struct entries *es, const char *dn, const char *spn)
 {
     char *one[] = { (char *)spn };
 
-    entries_collect(dn, one, 1, es);
+    entries_collect(dn, one, NULL, 1, es);
 }
 
 /* The target is told apart from the others, in any case of its DN; a
@@ -238,7 +238,7 @@ static void plan_settle_removed(void **state)
     plan_pending_free(&p);
     plan_remember(&p, dn_b, "HTTP/web01", false);
     plan_holders_init(&h, V(values), 1, NULL, 0);
-    entries_collect(dn_b, V(others), 2, &h.by_exact);
+    entries_collect(dn_b, V(others), NULL, 2, &h.by_exact);
     plan_holders_settle(&h, &p, dn_a);
     assert_int_equal(h.others, 0);
     assert_int_equal(h.by_exact.n, 0);
@@ -248,7 +248,7 @@ static void plan_settle_removed(void **state)
     plan_pending_free(&p);
     plan_remember(&p, dn_b, "HOST/b", false);
     plan_holders_init(&h, V(values), 1, NULL, 0);
-    entries_collect(dn_b, V(others), 2, &h.by_exact);
+    entries_collect(dn_b, V(others), NULL, 2, &h.by_exact);
     plan_holders_settle(&h, &p, dn_a);
     assert_int_equal(h.others, 1);
     plan_holders_free(&h);
@@ -272,8 +272,9 @@ static void plan_stored(void **state)
 {
     static const char *const spns[] = { "http/WEB01", "HOST/web01",
                                         "HTTP/web01", "HTTP/Web01" };
-    struct entry e = { (char *)"CN=x", (char **)V(spns), 4 };
-    struct entry none = { (char *)"CN=y", NULL, 0 };
+    struct entry e = { .dn = (char *)"CN=x", .spns = (char **)V(spns),
+                       .nspns = 4 };
+    struct entry none = { .dn = (char *)"CN=y" };
 
     (void)state;
     /* the exact spelling first, wherever it is */
@@ -287,6 +288,30 @@ static void plan_stored(void **state)
     assert_null(plan_stored_value(&none, "HTTP/web01"));
 }
 
+static void delete_finds_the_printed_form(void **state)
+{
+    static char v0[] = "HTTP/nul\0tail", v1[] = "HTTP/esc\x1b[2J",
+                v2[] = "HTTP/Keep", v3[] = "HTTP/a\\x0a", v4[] = "HTTP/a\n",
+                dn[] = "CN=WEB01";
+    char *spns[] = { v0, v1, v2, v3, v4, NULL };
+    size_t lens[] = { 13, 12, 9, 10, 7, 0 };
+    struct entry e = { dn, spns, lens, 5 };
+
+    (void)state;
+    assert_int_equal(plan_stored_index(&e, "HTTP/nul\\x00tail"), 0);
+    assert_int_equal(plan_stored_index(&e, "HTTP/esc\\x1b[2J"), 1);
+    assert_int_equal(plan_stored_index(&e, "HTTP/Keep"), 2);
+    assert_int_equal(plan_stored_index(&e, "http/keep"), 2);
+    /* the printed form of "HTTP/a\n" is "HTTP/a\x0a": that value, not the
+     * one that holds those characters literally... */
+    assert_int_equal(plan_stored_index(&e, "HTTP/a\\x0a"), 4);
+    /* ...whose printed form is this */
+    assert_int_equal(plan_stored_index(&e, "HTTP/a\\x5cx0a"), 3);
+    /* the prefix before a NUL names nothing */
+    assert_int_equal(plan_stored_index(&e, "HTTP/nul"), -1);
+    assert_int_equal(plan_stored_index(&e, "HTTP/nul\\x00"), -1);
+}
+
 int unit_plan(void)
 {
     static const struct CMUnitTest tests[] = {
@@ -297,6 +322,7 @@ int unit_plan(void)
         cmocka_unit_test(plan_settle_removed),
         cmocka_unit_test(plan_settle_readded_and_alias),
         cmocka_unit_test(plan_stored),
+        cmocka_unit_test(delete_finds_the_printed_form),
     };
 
     return cmocka_run_group_tests_name("plan", tests, NULL, NULL);

@@ -88,11 +88,108 @@ static void quoting(void **state)
     }
 }
 
+/* ------------------------------------------------------------------ */
+/* the printed form of directory data                                  */
+
+static void display_plain_is_unchanged(void **state)
+{
+    char *q = quote_display("HTTP/web01.spn.test", 19);
+
+    (void)state;
+    assert_string_equal(q, "HTTP/web01.spn.test");
+    free(q);
+    q = quote_display("HTTP/\xc3\xbcmlaut", 12); /* valid UTF-8 stays */
+    assert_string_equal(q, "HTTP/\xc3\xbcmlaut");
+    free(q);
+    /* a backslash alone keeps a value plain (DNs hold "\,") */
+    q = quote_display("CN=a\\,b", 7);
+    assert_string_equal(q, "CN=a\\,b");
+    free(q);
+}
+
+static void display_escapes_controls_nul_and_bad_utf8(void **state)
+{
+    char *q = quote_display("HTTP/esc\x1b]0;X\a", 14);
+
+    (void)state;
+    assert_string_equal(q, "HTTP/esc\\x1b]0;X\\x07");
+    free(q);
+    q = quote_display("HTTP/a\0b", 8);
+    assert_string_equal(q, "HTTP/a\\x00b");
+    free(q);
+    q = quote_display("HTTP/\xff", 6);
+    assert_string_equal(q, "HTTP/\\xff");
+    free(q);
+    /* C1 control (U+009B, CSI) and a bidi override (U+202E) */
+    q = quote_display("a\xc2\x9b" "b\xe2\x80\xae", 7);
+    assert_string_equal(q, "a\\xc2\\x9bb\\xe2\\x80\\xae");
+    free(q);
+    /* a literal "\x" is escaped, so the printed form names one value */
+    q = quote_display("HTTP/a\\x0a", 10);
+    assert_string_equal(q, "HTTP/a\\x5cx0a");
+    free(q);
+    /* and so is every backslash of a value that is escaped */
+    q = quote_display("a\\b\n", 4);
+    assert_string_equal(q, "a\\x5cb\\x0a");
+    free(q);
+}
+
+static void unescape_inverts_display(void **state)
+{
+    static const struct { const char *v; size_t len; } cases[] = {
+        { "HTTP/a\0b", 8 }, { "HTTP/\xff\xfe", 7 }, { "a\\x41\n", 6 },
+        { "\x1b[2J", 4 }, { "HTTP/nl\nCN=x", 12 },
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *q = quote_display(cases[i].v, cases[i].len), *raw;
+        size_t len = 0;
+
+        assert_false(quote_plain(cases[i].v, cases[i].len));
+        raw = quote_unescape(q, &len);
+        assert_non_null(raw);
+        assert_int_equal(len, cases[i].len);
+        assert_memory_equal(raw, cases[i].v, len);
+        free(raw);
+        free(q);
+    }
+}
+
+static void unescape_rejects_non_forms(void **state)
+{
+    size_t len = 0;
+
+    (void)state;
+    assert_null(quote_unescape("HTTP/plain", &len));     /* no \x */
+    assert_null(quote_unescape("HTTP/\\x4", &len));      /* short */
+    assert_null(quote_unescape("HTTP/\\xzz", &len));     /* not hex */
+    assert_null(quote_unescape("a\\b\\x41", &len));      /* bare \ */
+}
+
+static void message_keeps_one_line(void **state)
+{
+    char *m = quote_message("bind failed: no\nsetspn: forged \x1b[31m\\ok");
+
+    (void)state;
+    assert_string_equal(m, "bind failed: no\\x0asetspn: forged "
+                           "\\x1b[31m\\ok");
+    free(m);
+    m = quote_message("caf\xc3\xa9 \xff");
+    assert_string_equal(m, "caf\xc3\xa9 \\xff");
+    free(m);
+}
+
 int unit_quote(void)
 {
     static const struct CMUnitTest tests[] = {
         cmocka_unit_test(utf8_edges),
         cmocka_unit_test(quoting),
+        cmocka_unit_test(display_plain_is_unchanged),
+        cmocka_unit_test(display_escapes_controls_nul_and_bad_utf8),
+        cmocka_unit_test(unescape_inverts_display),
+        cmocka_unit_test(unescape_rejects_non_forms),
+        cmocka_unit_test(message_keeps_one_line),
     };
 
     return cmocka_run_group_tests_name("quote", tests, NULL, NULL);

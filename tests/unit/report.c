@@ -378,8 +378,8 @@ static void odd_strings(void *ctx)
     report_failure("quote \" backslash \\ tab \t newline \n");
 }
 
-/* A value that is not UTF-8 stays visible ('?' for its bytes) and the
- * document stays valid; UTF-8 passes through. */
+/* A value that is not UTF-8 keeps its exact bytes (base64) beside its
+ * printed form, and the document stays valid; UTF-8 passes through. */
 static void report_json_strings(void **state)
 {
     json_t *doc, *op;
@@ -393,7 +393,9 @@ static void report_json_strings(void **state)
     op = json_array_get(jget(doc, "operations"), 0);
     assert_non_null(op);
     assert_jstr(op, "account", "b\xc3\xbc" "cher");
-    assert_jstr(op, "dn", "CN=a?b,DC=spn,DC=test");
+    assert_true(json_is_object(jget(op, "dn")));
+    assert_jstr(jget(op, "dn"), "escaped", "CN=a\\xffb,DC=spn,DC=test");
+    assert_jstr(jget(op, "dn"), "base64", "Q049Yf9iLERDPXNwbixEQz10ZXN0");
     assert_jstr(op, "error", "quote \" backslash \\ tab \t newline \n");
     json_decref(doc);
 }
