@@ -13,10 +13,10 @@ build_pkgs=(gcc make pkg-config libldap-dev libsasl2-dev libkrb5-dev
 # samba-vfs-modules: provisioning dies loading vfs/acl_xattr.so without it.
 # iproute2: ss, for the free-port check in tests/dc/testdc.sh.
 # nss/resolv wrappers, faketime, python3 (fakedns.py): DC discovery and
-# clock tests; time: make bench.
+# clock tests; time: make bench; jq: reading the fake server's log.
 dc_pkgs=(samba samba-dsdb-modules samba-vfs-modules samba-ad-provision krb5-user
 	ldap-utils libsasl2-modules-gssapi-mit openssl ldb-tools iproute2
-	libnss-wrapper libresolv-wrapper faketime python3 time)
+	libnss-wrapper libresolv-wrapper faketime python3 time jq)
 
 # tests/completion.sh: the bash-completion helpers and zsh to run _setspn.
 completion_pkgs=(bash-completion zsh)
