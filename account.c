@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <ldap.h>
 
@@ -102,4 +103,14 @@ const char *account_check_domain(const char *domain)
 {
     /* "" is Setspn.exe's "the current domain" */
     return *domain == '\0' ? NULL : spn_check_lookup(domain);
+}
+
+char *account_implicit_upn(const char *upn, const char *domain_dns)
+{
+    const char *at = strrchr(upn, '@');
+
+    if (at == NULL || at == upn || domain_dns == NULL
+        || strcasecmp(at + 1, domain_dns) != 0)
+        return NULL;
+    return xstrndup(upn, (size_t)(at - upn));
 }

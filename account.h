@@ -32,6 +32,11 @@ struct account_ref {
 const char *account_parse(const char *arg, struct account_ref *out);
 void account_ref_free(struct account_ref *ref);
 
+/* For upn = "name@dns.domain" where dns.domain is domain_dns (in any
+ * case), the name an implicit UPN stands for (the sAMAccountName; AD
+ * accepts it although userPrincipalName is unset), malloc'd; else NULL. */
+char *account_implicit_upn(const char *upn, const char *domain_dns);
+
 /* Checks a -T domain: "" (the current one), or a DNS name, NetBIOS name
  * or DN within the limits of spn_check_lookup. */
 const char *account_check_domain(const char *domain);

@@ -90,6 +90,7 @@ static char *parse_long(const char *arg, int argc, char *const argv[],
         "--uri",     "--timeout",   "--page-size",     "--batch",
         "--domain",  "--cacert",    "--min-ssf",       "--bind-dn",
         "--keytab",  "--principal", "--password-file", "--max-time",
+        "--value-range",
     };
     static const char *const flags[] = { "--help", "--version", "--verbose",
                                          "--json", "--dry-run",
@@ -141,6 +142,9 @@ static char *parse_long(const char *arg, int argc, char *const argv[],
         return parse_int("--max-time", value, 0, 604800, &o->max_time);
     else if (IS("--page-size"))
         return parse_int("--page-size", value, 1, 100000, &o->page_size);
+    else if (IS("--value-range"))
+        return parse_int("--value-range", value, 1, 100000,
+                         &o->value_range);
     else if (IS("--batch") && *value == '\0')
         return xasprintf("--batch needs a file name (- for standard input)");
     else if (IS("--uri") && *value == '\0')
@@ -298,8 +302,6 @@ static char *check_request(struct options *o, const char *pos[], int npos)
         && r->verb != VERB_SCAN)
         return xasprintf("%s applies only to -S, -A, -Q and -X",
                        r->forest ? "-F" : "-T");
-    if (r->forest && r->ndomains > 0)
-        return xasprintf("-F and -T cannot be combined");
     if (r->kind != KIND_ANY && r->account == NULL)
         return xasprintf("%s applies only to switches that take an account",
                        r->kind == KIND_COMPUTER ? "-C" : "-U");
@@ -323,13 +325,16 @@ static char *check_credentials(const struct options *o)
     return NULL;
 }
 
+/* The Setspn.exe switch letters, which also take Windows' '/'. */
+#define SETSPN_LETTERS "RSADLQXFTCUPrsadlqxftcup"
+
 /* Options a batch line may carry: verbs, their modifiers, --idempotent. */
 static bool line_option(const char *a)
 {
     if (strcmp(a, "--idempotent") == 0)
         return true;
     return a[1] != '-' && a[1] != '\0' && a[2] == '\0'
-           && strchr("RSADLQXFTCUPrsadlqxftcup", a[1]) != NULL;
+           && strchr(SETSPN_LETTERS, a[1]) != NULL;
 }
 
 static char *parse(int first, int argc, char *const argv[], struct options *o,
@@ -351,6 +356,16 @@ static char *parse(int first, int argc, char *const argv[], struct options *o,
 
     for (int i = first; i < argc && err == NULL; i++) {
         const char *a = argv[i];
+        char sw[3];
+
+        /* Windows' way: /Q is -Q (any Setspn letter, in any case) */
+        if (!dashdash && a[0] == '/' && a[1] != '\0' && a[2] == '\0'
+            && strchr(SETSPN_LETTERS, a[1]) != NULL) {
+            sw[0] = '-';
+            sw[1] = a[1];
+            sw[2] = '\0';
+            a = sw;
+        }
 
         if (dashdash || a[0] != '-' || a[1] == '\0') {
             if (strcmp(a, "/?") == 0 && !dashdash && !line)

@@ -42,6 +42,8 @@ struct options {
     int timeout;       /* --timeout, seconds; 0: none */
     int max_time;      /* --max-time: the whole run, seconds; 0: none */
     int page_size;     /* --page-size */
+    int value_range;   /* --value-range: SPN values asked for at a time;
+                        * 0: as the server sends them */
     bool verbose;      /* -v */
     bool help;         /* -h, -?, /?, --help */
     bool version;      /* --version */

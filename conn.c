@@ -41,6 +41,9 @@ struct conn {
     int timeout;
     long run_end;    /* --max-time, CLOCK_MONOTONIC seconds; 0: none */
     int page_size;
+    int value_range; /* --value-range: values asked for at a time; 0 */
+    char **refs;     /* continuation references not yet taken */
+    size_t nrefs;
 };
 
 /* RFC 2782's random choice among targets of equal priority: seeded, so
@@ -119,6 +122,7 @@ void conn_free(struct conn *c)
     free(c->how);
     free(c->tls_desc);
     free(c->error);
+    xstrv_free(c->refs, c->nrefs);
     free(c);
 }
 
@@ -165,6 +169,26 @@ int conn_timeout(const struct conn *c)
     return c->timeout > 0 && c->timeout < left ? c->timeout : (int)left;
 }
 int conn_page_size(const struct conn *c) { return c->page_size; }
+int conn_value_range(const struct conn *c) { return c->value_range; }
+
+void conn_add_reference(struct conn *c, const char *uri)
+{
+    for (size_t i = 0; i < c->nrefs; i++)
+        if (strcmp(c->refs[i], uri) == 0)
+            return;
+    c->refs = xrealloc(c->refs, (c->nrefs + 1) * sizeof(*c->refs));
+    c->refs[c->nrefs++] = xstrdup(uri);
+}
+
+char **conn_take_references(struct conn *c, size_t *n)
+{
+    char **r = c->refs;
+
+    *n = c->nrefs;
+    c->refs = NULL;
+    c->nrefs = 0;
+    return r;
+}
 
 void conn_count_page(struct conn *c, bool first)
 {
@@ -551,6 +575,7 @@ enum status conn_open(struct conn *c, const struct conn_opts *o)
     c->run_end = o->run_end;
     if (o->page_size > 0)
         c->page_size = o->page_size;
+    c->value_range = o->value_range;
     if (o->bind_dn == NULL) {
         struct creds cr = { o->keytab, o->principal, o->password };
 

@@ -12,6 +12,7 @@
 #define SETSPN_CONN_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include <ldap.h>
 
@@ -27,6 +28,8 @@ struct conn_opts {
     long run_end;          /* CLOCK_MONOTONIC second at which the whole run
                             * must end (--max-time); 0: none */
     int page_size;         /* entries per page of every search */
+    int value_range;       /* servicePrincipalName values to ask for at a
+                            * time (;range=); 0: as the server sends */
     unsigned min_ssf;      /* minimum security strength (SASL, or TLS) */
     bool starttls;         /* -Z */
     const char *cacert;    /* --cacert, or NULL for ldap.conf/system */
@@ -67,6 +70,10 @@ const char *conn_how(const struct conn *conn);
 bool conn_alive(const struct conn *conn);
 /* Pages read by the last search. */
 unsigned conn_pages(const struct conn *conn);
+/* The continuation references (LDAP URLs, as the server sent them: quote
+ * them to print) that searches returned since the last call, each once;
+ * the caller frees them with xstrv_free. */
+char **conn_take_references(struct conn *conn, size_t *n);
 
 /* "libldap 2.5.13, Cyrus SASL 2.1.28, MIT Kerberos 1.20.1 (build)": the
  * libraries this process runs with, for bug reports.  Caller frees. */
@@ -79,6 +86,9 @@ int conn_timeout(const struct conn *conn);
 /* Whether the run is past its --max-time. */
 bool conn_over_time(const struct conn *conn);
 int conn_page_size(const struct conn *conn);
+int conn_value_range(const struct conn *conn);
+/* Keeps a continuation reference a search returned, not followed. */
+void conn_add_reference(struct conn *conn, const char *uri);
 void conn_count_page(struct conn *conn, bool first);
 /* The first value of attr in e, malloc'd, or NULL. */
 char *conn_first_value(LDAP *ld, LDAPMessage *e, const char *attr);

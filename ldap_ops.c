@@ -8,6 +8,7 @@
 
 #include <ldap.h>
 
+#include "discover.h"
 #include "filter.h"
 #include "quote.h"
 #include "spn.h"
@@ -49,6 +50,24 @@ static uint64_t page_hash(struct conn *c, LDAPMessage *res, size_t *n)
     return h;
 }
 
+/* Continuation references (the DC's other partitions, other domains) are
+ * never followed: libldap would follow them with an anonymous bind, and
+ * the caller's credentials are not for whatever server they name.  The
+ * connection keeps them for the verbs to tell the user. */
+static void keep_references(struct conn *c, LDAPMessage *res)
+{
+    for (LDAPMessage *r = ldap_first_reference(conn_ld(c), res); r != NULL;
+         r = ldap_next_reference(conn_ld(c), r)) {
+        char **refs = NULL;
+
+        if (ldap_parse_reference(conn_ld(c), r, &refs, NULL, 0)
+            == LDAP_SUCCESS)
+            for (size_t i = 0; refs != NULL && refs[i] != NULL; i++)
+                conn_add_reference(c, refs[i]);
+        ldap_memvfree((void **)refs);
+    }
+}
+
 /* Runs one paged search (every search is paged: Windows DCs cap unpaged
  * results at 1,000), calling fn for every entry.  A server that sends the
  * same page again (a repeated cookie), or a run past --max-time, ends it:
@@ -69,7 +88,7 @@ static enum status search_paged(struct conn *c, const char *base,
         LDAPControl pctrl = { OID_PAGED, { 0, NULL }, 1 };
         LDAPControl *sctrls[] = { &pctrl, NULL }, **rctrls = NULL, *rc_page;
         LDAPMessage *res = NULL;
-        char *diag = NULL;
+        char *diag = NULL, **refs = NULL;
         int rc, err = LDAP_SUCCESS;
         ber_int_t estimate;
         struct berval sent = cookie;
@@ -107,12 +126,24 @@ static enum status search_paged(struct conn *c, const char *base,
         for (LDAPMessage *e = ldap_first_entry(conn_ld(c), res);
              e != NULL && st == ST_OK; e = ldap_next_entry(conn_ld(c), e))
             st = fn(c, e, ctx);
-        rc = ldap_parse_result(conn_ld(c), res, &err, NULL, &diag, NULL, &rctrls,
-                               1);
-        if (st == ST_OK && (rc != LDAP_SUCCESS || err != LDAP_SUCCESS))
+        keep_references(c, res);
+        rc = ldap_parse_result(conn_ld(c), res, &err, NULL, &diag, &refs,
+                               &rctrls, 1);
+        if (st == ST_OK && rc == LDAP_SUCCESS && err == LDAP_REFERRAL
+            && refs != NULL && refs[0] != NULL) {
+            char *q = quote_value(refs[0]);
+
+            st = conn_fail(c, ST_CONNECT, "%s: %s refers the search to %s, "
+                           "which setspn does not follow (it would not "
+                           "send your credentials there): use -H with a "
+                           "DC that holds %s", what, conn_uri(c), q, base);
+            free(q);
+        } else if (st == ST_OK && (rc != LDAP_SUCCESS || err != LDAP_SUCCESS))
             st = conn_fail_ldap(c, OP_READ, rc != LDAP_SUCCESS ? rc : err, diag,
                            what);
         ldap_memfree(diag);
+        ldap_memvfree((void **)refs);
+        refs = NULL;
         rc_page = ldap_control_find(LDAP_CONTROL_PAGEDRESULTS, rctrls, NULL);
         if (st == ST_OK && rc_page != NULL
             && ldap_parse_pageresponse_control(conn_ld(c), rc_page, &estimate,
@@ -136,81 +167,221 @@ static enum status search_paged(struct conn *c, const char *base,
     return st;
 }
 
+/* The servicePrincipalName values of one entry, copied with their
+ * lengths (a value may hold a NUL). */
+struct spn_list {
+    char **v; /* NULL-terminated */
+    size_t *lens;
+    size_t n, cap;
+};
+
+static void list_add(struct spn_list *l, struct berval **v)
+{
+    for (size_t i = 0; v != NULL && v[i] != NULL; i++) {
+        size_t len = (size_t)v[i]->bv_len;
+        char *copy = xrealloc(NULL, len + 1);
+
+        if (l->n + 2 > l->cap) {
+            l->cap = l->cap ? l->cap * 2 : 16;
+            l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+            l->lens = xrealloc(l->lens, l->cap * sizeof(*l->lens));
+        }
+        memcpy(copy, v[i]->bv_val, len);
+        copy[len] = '\0';
+        l->lens[l->n] = len;
+        l->v[l->n++] = copy;
+        l->v[l->n] = NULL;
+    }
+}
+
+static void list_free(struct spn_list *l)
+{
+    xstrv_free(l->v, l->n);
+    free(l->lens);
+    memset(l, 0, sizeof(*l));
+}
+
+/* The attribute to ask for: servicePrincipalName, or its first range of
+ * --value-range values. */
+static char *spn_attr(struct conn *c, unsigned long from)
+{
+    int r = conn_value_range(c);
+
+    if (r <= 0 && from == 0)
+        return xstrdup(A_SPN);
+    if (r <= 0)
+        return xasprintf("%s;range=%lu-*", A_SPN, from);
+    return xasprintf("%s;range=%lu-%lu", A_SPN, from,
+                     from + (unsigned long)r - 1);
+}
+
+/* Reads e's servicePrincipalName values into l.  Where the server sent
+ * only a range of them (a Windows DC sends at most MaxValRange, 1,500 by
+ * default, as servicePrincipalName;range=0-1499), returns the position of
+ * the next value in *next; else *next is 0. */
+static enum status read_values(struct conn *c, LDAPMessage *e,
+                               unsigned long from, struct spn_list *l,
+                               unsigned long *next)
+{
+    BerElement *ber = NULL;
+    bool seen = false;
+    enum status st = ST_OK;
+
+    *next = 0;
+    for (char *a = ldap_first_attribute(conn_ld(c), e, &ber); a != NULL;
+         a = ldap_next_attribute(conn_ld(c), e, ber)) {
+        unsigned long lo, hi;
+        bool to_end, ranged = wire_range(a, A_SPN, &lo, &hi, &to_end);
+
+        if (st == ST_OK && !seen
+            && (ranged || strcasecmp(a, A_SPN) == 0)) {
+            struct berval **v = ldap_get_values_len(conn_ld(c), e, a);
+            size_t before = l->n;
+
+            seen = true;
+            list_add(l, v);
+            ldap_value_free_len(v);
+            if (ranged && lo != from)
+                st = conn_fail(c, ST_DIRECTORY, "asked for values of %s "
+                               "from %lu, the server sent them from %lu",
+                               A_SPN, from, lo);
+            else if (ranged && !to_end && l->n == before)
+                st = conn_fail(c, ST_DIRECTORY, "the server sent an empty "
+                               "range %lu-%lu of %s", lo, hi, A_SPN);
+            else if (ranged && !to_end)
+                *next = lo + (unsigned long)(l->n - before);
+        }
+        ldap_memfree(a);
+    }
+    ber_free(ber, 0);
+    return st;
+}
+
+/* The rest of a ranged attribute, one base search of dn a range. */
+struct range_read {
+    struct spn_list *list;
+    unsigned long from, next;
+    bool found;
+};
+
+static enum status range_entry(struct conn *c, LDAPMessage *e, void *ctx)
+{
+    struct range_read *r = ctx;
+
+    r->found = true;
+    return read_values(c, e, r->from, r->list, &r->next);
+}
+
+/* One object's attributes, without the paged-results control: a range
+ * is read in the middle of a paged search, and a new paged search on the
+ * same connection ends the one under way on Samba ("Unwilling to perform"
+ * from dsdb_paged_results). */
+static enum status read_base(struct conn *c, const char *dn, char **attrs,
+                             raw_entry_fn fn, void *ctx)
+{
+    struct timeval tv = { conn_timeout(c), 0 };
+    LDAPMessage *res = NULL;
+    char *diag = NULL, *what;
+    int rc, err = LDAP_SUCCESS;
+    enum status st = ST_OK;
+
+    what = xasprintf("reading %s of %s", attrs[0], dn);
+    rc = ldap_search_ext_s(conn_ld(c), dn, LDAP_SCOPE_BASE, "(objectClass=*)",
+                           attrs, 0, NULL, NULL, conn_timeout(c) ? &tv : NULL,
+                           LDAP_NO_LIMIT, &res);
+    if (res == NULL) {
+        st = conn_fail_ld(c, OP_READ, rc, what);
+    } else {
+        for (LDAPMessage *e = ldap_first_entry(conn_ld(c), res);
+             e != NULL && st == ST_OK; e = ldap_next_entry(conn_ld(c), e))
+            st = fn(c, e, ctx);
+        rc = ldap_parse_result(conn_ld(c), res, &err, NULL, &diag, NULL,
+                               NULL, 1);
+        if (st == ST_OK && (rc != LDAP_SUCCESS || err != LDAP_SUCCESS))
+            st = conn_fail_ldap(c, OP_READ, rc != LDAP_SUCCESS ? rc : err,
+                                diag, what);
+        ldap_memfree(diag);
+    }
+    free(what);
+    return st;
+}
+
+/* Reads e's servicePrincipalName values into l, following the ranges to
+ * the end.  THE one place SPN values are read from a search entry. */
+static enum status spn_values(struct conn *c, LDAPMessage *e,
+                              struct spn_list *l)
+{
+    struct range_read r = { l, 0, 0, false };
+    enum status st = read_values(c, e, 0, l, &r.next);
+    char *dn = r.next > 0 ? ldap_get_dn(conn_ld(c), e) : NULL;
+
+    while (st == ST_OK && r.next > 0 && dn != NULL) {
+        char *attr = spn_attr(c, r.next);
+        char *attrs[] = { attr, NULL };
+
+        r.from = r.next;
+        r.found = false;
+        st = read_base(c, dn, attrs, range_entry, &r);
+        if (st == ST_OK && !r.found)
+            r.next = 0; /* gone meanwhile: what was read is all */
+        free(attr);
+    }
+    ldap_memfree(dn);
+    return st;
+}
+
 /* Hands an entry's DN and SPNs to an entry_fn. */
 struct spn_adapter {
     entry_fn fn;
     void *ctx;
-    char **spns; /* NULL-terminated, pointing into the values */
-    size_t *lens; /* their lengths (a value may hold a NUL) */
-    size_t cap;
 };
-
-/* Points a->spns at e's servicePrincipalName values; they live as long as
- * *v (free with ldap_value_free_len).  Returns their number. */
-static size_t spn_values(struct conn *c, LDAPMessage *e,
-                         struct spn_adapter *a, struct berval ***v)
-{
-    size_t n;
-
-    *v = ldap_get_values_len(conn_ld(c), e, A_SPN);
-    n = (size_t)ldap_count_values_len(*v);
-    if (n + 1 > a->cap) {
-        a->cap = n + 1;
-        a->spns = xrealloc(a->spns, a->cap * sizeof(*a->spns));
-        a->lens = xrealloc(a->lens, a->cap * sizeof(*a->lens));
-    }
-    for (size_t i = 0; i < n; i++) {
-        a->spns[i] = (*v)[i]->bv_val;
-        a->lens[i] = (size_t)(*v)[i]->bv_len;
-    }
-    a->spns[n] = NULL;
-    return n;
-}
 
 static enum status adapt_entry(struct conn *c, LDAPMessage *e, void *ctx)
 {
     struct spn_adapter *a = ctx;
     char *dn = ldap_get_dn(conn_ld(c), e);
-    struct berval **v;
-    size_t n = spn_values(c, e, a, &v);
-    enum status st = a->fn(dn ? dn : "", a->spns, a->lens, n, a->ctx);
+    struct spn_list l = { 0 };
+    enum status st = spn_values(c, e, &l);
 
-    ldap_value_free_len(v);
+    if (st == ST_OK)
+        st = a->fn(dn ? dn : "", l.v, l.lens, l.n, a->ctx);
+    list_free(&l);
     ldap_memfree(dn);
     return st;
 }
 
 /* Copies an entry's DN and SPNs out of a search result. */
-static void entry_load(struct conn *c, LDAPMessage *e, struct entry *dst)
+static enum status entry_load(struct conn *c, LDAPMessage *e,
+                              struct entry *dst)
 {
-    struct spn_adapter a = { NULL, NULL, NULL, NULL, 0 };
     char *dn = ldap_get_dn(conn_ld(c), e);
-    struct berval **v;
-    size_t n = spn_values(c, e, &a, &v);
+    struct spn_list l = { 0 };
+    enum status st = spn_values(c, e, &l);
 
-    entry_set(dst, dn ? dn : "", a.spns, a.lens, n);
-    ldap_value_free_len(v);
-    free(a.spns);
-    free(a.lens);
+    if (st == ST_OK)
+        entry_set(dst, dn ? dn : "", l.v, l.lens, l.n);
+    list_free(&l);
     ldap_memfree(dn);
+    return st;
 }
 
 enum status dir_search(struct conn *c, const char *base, char *const *values,
                        size_t n, bool wildcard, entry_fn fn, void *ctx)
 {
-    char *attrs[] = { A_SPN, NULL };
+    char *attr, *attrs[2];
     char *filter;
-    struct spn_adapter a = { fn, ctx, NULL, NULL, 0 };
+    struct spn_adapter a = { fn, ctx };
     enum status st;
 
     if (n == 0)
         return ST_OK; /* nothing to look for */
+    attrs[0] = attr = spn_attr(c, 0);
+    attrs[1] = NULL;
     filter = n == 1 ? filter_equals(A_SPN, values[0], wildcard)
                     : filter_any(A_SPN, values, n);
     st = search_paged(c, base, LDAP_SCOPE_SUBTREE, filter, attrs, adapt_entry,
                       &a);
-    free(a.spns);
-    free(a.lens);
+    free(attr);
     free(filter);
     return st;
 }
@@ -255,13 +426,19 @@ static enum status account_entry(struct conn *c, LDAPMessage *e,
                      && strcasecmp(sam, s->want_dollar) == 0;
     struct dir_account *a = &s->found[is_dollar ? 0 : 1];
 
+    enum status st;
+
     s->matches++;
     if (a->entry.dn != NULL) {
         s->matches++; /* two of one form: ambiguous */
         free(sam);
         return ST_OK;
     }
-    entry_load(c, e, &a->entry);
+    st = entry_load(c, e, &a->entry);
+    if (st != ST_OK) {
+        free(sam);
+        return st;
+    }
     a->sam = sam;
     a->dns_host = conn_first_value(conn_ld(c), e, "dNSHostName");
     a->computer = has_value(conn_ld(c), e, "objectClass", "computer");
@@ -273,10 +450,13 @@ enum status dir_find_account(struct conn *c,
                                enum account_kind kind,
                                struct dir_account *out)
 {
-    char *attrs[] = { A_SAM, A_DNSHOST, A_OBJECTCLASS, A_SPN, NULL };
+    char *attr = spn_attr(c, 0);
+    char *attrs[] = { A_SAM, A_DNSHOST, A_OBJECTCLASS, attr, NULL };
     struct account_search s = { 0 };
-    char *filter = NULL, *dollar = NULL;
-    const char *base = conn_base(c);
+    char *filter = NULL, *dollar = NULL, **saved, **refs;
+    const char *base = conn_base(c), *referred = NULL;
+    size_t nsaved, nrefs;
+    bool by_referral = false;
     int scope = LDAP_SCOPE_SUBTREE;
     enum status st;
     char *quoted = quote_value(ref->name);
@@ -312,7 +492,42 @@ enum status dir_find_account(struct conn *c,
         }
         break;
     }
+    saved = conn_take_references(c, &nsaved);
     st = search_paged(c, base, scope, filter, attrs, account_entry, &s);
+    if (st == ST_OK && s.matches == 0 && ref->form == ACCOUNT_UPN) {
+        /* An implicit UPN, name@dns.domain: the sAMAccountName */
+        char *dns = discover_dn_to_dns(conn_base(c));
+        char *name = account_implicit_upn(ref->name, dns);
+
+        if (name != NULL) {
+            free(filter);
+            filter = filter_equals("sAMAccountName", name, false);
+            st = search_paged(c, base, scope, filter, attrs, account_entry,
+                              &s);
+        }
+        free(name);
+        free(dns);
+    }
+    refs = conn_take_references(c, &nrefs);
+    for (size_t i = 0; i < nrefs && referred == NULL; i++)
+        if (!wire_reference_accountless(refs[i], conn_config(c)))
+            referred = refs[i];
+    if (st == ST_OK && s.matches == 0 && referred != NULL) {
+        char *qr = quote_value(referred);
+
+        by_referral = true;        st = conn_fail(c, ST_CONNECT, "could not find account %s on %s, "
+                       "which refers the search to %s; setspn does not "
+                       "follow referrals (it would not send your "
+                       "credentials there): use -H with a DC of that "
+                       "domain", quoted, conn_uri(c), qr);
+        free(qr);
+    }
+    for (size_t i = 0; i < nsaved; i++)
+        conn_add_reference(c, saved[i]);
+    for (size_t i = 0; !by_referral && i < nrefs; i++)
+        conn_add_reference(c, refs[i]); /* else said in the failure */
+    xstrv_free(saved, nsaved);
+    xstrv_free(refs, nrefs);
     if (st == ST_NOT_FOUND && ref->form == ACCOUNT_DN)
         st = conn_fail(c, ST_NOT_FOUND, "no object %s", quoted);
     else if (st == ST_OK && s.matches == 0)
@@ -329,6 +544,7 @@ enum status dir_find_account(struct conn *c,
     }
     dir_account_free(&s.found[0]);
     dir_account_free(&s.found[1]);
+    free(attr);
     free(filter);
     free(dollar);
     free(quoted);
@@ -540,24 +756,28 @@ static enum status state_entry(struct conn *c, LDAPMessage *e,
 {
     struct spn_state *s = ctx;
     struct berval **meta = ldap_get_values_len(conn_ld(c), e, A_META);
+    enum status st = entry_load(c, e, &s->entry);
 
-    entry_load(c, e, &s->entry);
-    if (meta != NULL && meta[0] != NULL)
+    if (st == ST_OK && meta != NULL && meta[0] != NULL)
         s->version = wire_meta_version(
             (const unsigned char *)meta[0]->bv_val, meta[0]->bv_len,
             ATTID_SPN);
     ldap_value_free_len(meta);
-    return ST_OK;
+    return st;
 }
 
 static enum status read_state(struct conn *c, const char *dn,
                                  struct spn_state *s)
 {
-    char *attrs[] = { A_SPN, A_META, NULL };
+    char *attr = spn_attr(c, 0);
+    char *attrs[] = { attr, A_META, NULL };
+    enum status st;
 
     memset(s, 0, sizeof(*s));
-    return search_paged(c, dn, LDAP_SCOPE_BASE, "(objectClass=*)", attrs,
-                        state_entry, s);
+    st = search_paged(c, dn, LDAP_SCOPE_BASE, "(objectClass=*)", attrs,
+                      state_entry, s);
+    free(attr);
+    return st;
 }
 
 enum status dir_delete_duplicated(struct conn *c, const char *dn,

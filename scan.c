@@ -1,8 +1,8 @@
 #include "scan.h"
 
+#include "fold.h"
 #include "xalloc.h"
 
-#include <ctype.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -24,17 +24,6 @@ struct scan {
     char **dns;
     size_t ndns, dns_cap;
 };
-
-static uint32_t fold_hash(const char *s)
-{
-    uint32_t h = 2166136261u; /* FNV-1a over the lower-cased bytes */
-
-    for (; *s; s++) {
-        h ^= (uint32_t)tolower((unsigned char)*s);
-        h *= 16777619u;
-    }
-    return h;
-}
 
 struct scan *scan_new(void)
 {
@@ -66,7 +55,7 @@ static struct slot *lookup(struct slot *slots, size_t cap, const char *spn,
     size_t i = h & (cap - 1);
 
     while (slots[i].spn != NULL
-           && (slots[i].hash != h || strcasecmp(slots[i].spn, spn) != 0))
+           && (slots[i].hash != h || !fold_equal(slots[i].spn, spn)))
         i = (i + 1) & (cap - 1);
     return &slots[i];
 }
@@ -129,7 +118,7 @@ static int cmp_slot(const void *a, const void *b)
 {
     const struct slot *x = *(const struct slot *const *)a;
     const struct slot *y = *(const struct slot *const *)b;
-    int r = strcasecmp(x->spn, y->spn);
+    int r = fold_compare(x->spn, y->spn);
 
     return r != 0 ? r : strcmp(x->spn, y->spn);
 }

@@ -1,5 +1,5 @@
 /*
- * Grouping for the duplicate scan (-X): SPNs are folded to lower case
+ * Grouping for the duplicate scan (-X): SPNs are folded (fold.h)
  * into a hash table as entries arrive, so memory grows with distinct SPNs
  * and DNs, not with the result set held twice.
  */

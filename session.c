@@ -168,6 +168,7 @@ enum status session_open(struct session *s, const struct options *o,
         .run_end = s->co.run_end,
         .uri = o->uri,         .domain = o->domain,
         .timeout = o->timeout, .page_size = o->page_size,
+        .value_range = o->value_range,
         .min_ssf = (unsigned)o->min_ssf, .starttls = o->starttls,
         .cacert = o->cacert,   .bind_dn = o->simple ? o->bind_dn : NULL,
         .password = password,  .keytab = o->keytab,
@@ -301,6 +302,30 @@ enum status session_scopes(struct session *s, const struct request *q)
     if (q->forest) {
         const char *forest = conn_forest(s->conn);
 
+        /* With -F, each -T names a forest, by any of its domains; the
+         * Global Catalog of the DC in use holds only its own forest. */
+        for (size_t i = 0; i < q->ndomains; i++) {
+            const char *name = q->domains[i];
+            struct dir_domain d;
+
+            if (*name == '\0' || strcmp(name, "*") == 0)
+                continue;
+            st = dir_find_domain(s->conn, name, &d);
+            dir_domain_free(&d);
+            if (st == ST_NOT_FOUND) {
+                char *qn = quote_value(name);
+
+                report_failure("no forest %s: it is not the forest of %s "
+                               "(%s), and one Global Catalog holds only "
+                               "its own forest: use -H with a DC of that "
+                               "forest", qn, conn_uri(s->conn),
+                               forest ? forest : base);
+                free(qn);
+                return st;
+            }
+            if (st != ST_OK)
+                return session_fail(s->conn, st);
+        }
         if ((st = connect_gc(s)) != ST_OK)
             return st;
         add_scope(s, s->gc, "", forest ? forest : base, true);
@@ -384,6 +409,42 @@ enum status session_find_account(struct session *s, const struct job *j,
         warn("account lookup read %u page(s)", conn_pages(s->conn));
     report(&(struct event){ .kind = EV_ACCOUNT, .dn = acct->entry.dn });
     return ST_OK;
+}
+
+void session_references(struct session *s)
+{
+    struct conn *conns[] = { s->conn, s->gc };
+    char *said = NULL;
+
+    for (size_t k = 0; k < 2; k++) {
+        char **refs;
+        size_t n;
+
+        if (conns[k] == NULL)
+            continue;
+        refs = conn_take_references(conns[k], &n);
+        for (size_t i = 0; i < n; i++) {
+            char *q, *more;
+
+            if (!s->o->verbose
+                && wire_reference_accountless(refs[i],
+                                              conn_config(conns[k])))
+                continue;
+            q = quote_value(refs[i]);
+            more = xasprintf("%s%s%s", said ? said : "", said ? ", " : "",
+                             q);
+            free(said);
+            free(q);
+            said = more;
+        }
+        xstrv_free(refs, n);
+    }
+    if (said != NULL)
+        report_note("not searched: %s, where the DC referred the search "
+                    "(setspn does not follow referrals: it would send your "
+                    "credentials to the server named); -F searches the "
+                    "whole forest through the Global Catalog", said);
+    free(said);
 }
 
 void session_host_aliases(struct session *s, char *const **aliases,

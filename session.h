@@ -72,6 +72,11 @@ enum status session_fail(struct conn *conn, enum status st);
 enum status session_find_account(struct session *s, const struct job *job,
                                  struct dir_account *acct);
 
+/* Says on stderr which continuation references the searches of the last
+ * command returned and did not follow: those that may hold accounts (all
+ * of them with -v). */
+void session_references(struct session *s);
+
 /* The service classes HOST stands for (sPNMappings), read once. */
 void session_host_aliases(struct session *s, char *const **aliases,
                           size_t *n);

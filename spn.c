@@ -9,6 +9,7 @@
 
 #include <ldap.h>
 
+#include "fold.h"
 #include "quote.h"
 #include "xalloc.h"
 
@@ -146,7 +147,7 @@ const char *spn_check_lookup(const char *spn)
 
 bool spn_equal(const char *a, const char *b)
 {
-    return strcasecmp(a, b) == 0;
+    return fold_equal(a, b);
 }
 
 const char SPN_DEFAULT_HOST_MAPPING[] =

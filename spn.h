@@ -22,7 +22,9 @@ const char *spn_check_write(const char *spn);
  * characters, so odd values already in a directory can be named. */
 const char *spn_check_lookup(const char *spn);
 
-/* Case-insensitive equality, as the directory matches SPNs. */
+/* Case-insensitive equality, as the directory matches SPNs: the fold of
+ * fold.h (ASCII and the Latin, Greek and Cyrillic letters).  The one
+ * equality of SPNs: -R's presence test, planning, batch tracking, -X. */
 bool spn_equal(const char *a, const char *b);
 
 /* Windows' default sPNMappings value, used when the directory's cannot be

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "fold.h"
 #include "msg.h"
 #include "quote.h"
 #include "report.h"
@@ -446,20 +447,95 @@ static enum status scan_entry(const char *dn, char *const *spns,
     return ST_OK;
 }
 
+/* What the groups of -X come to, once the DC has settled the doubtful. */
+struct groups_ctx {
+    struct ctx *c;
+    size_t groups;
+    enum status st;
+};
+
+static int cmp_dn(const void *a, const void *b)
+{
+    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+    int r = strcasecmp(x, y);
+
+    return r != 0 ? r : strcmp(x, y);
+}
+
+/* The holders the DC's own equality finds for spn in every scope (a
+ * directory may fold other letters than fold.h does): malloc'd, sorted,
+ * each DN once. */
+static enum status dc_holders(struct ctx *c, const char *spn, char ***dns,
+                              size_t *n)
+{
+    struct entries found = { 0 };
+    char *one[] = { (char *)spn };
+    enum status st = ST_OK;
+
+    *dns = NULL;
+    *n = 0;
+    for (size_t i = 0; i < c->s->nscopes && st == ST_OK; i++) {
+        const struct scope *sc = &c->s->scopes[i];
+
+        st = dir_search(sc->conn, sc->base, one, 1, false, entries_collect,
+                        &found);
+        if (st != ST_OK)
+            session_fail(sc->conn, st);
+    }
+    for (size_t i = 0; st == ST_OK && i < found.n; i++) {
+        bool seen = false;
+
+        for (size_t k = 0; k < *n && !seen; k++)
+            seen = strcasecmp((*dns)[k], found.v[i].dn) == 0;
+        if (!seen) {
+            *dns = xrealloc(*dns, (*n + 1) * sizeof(**dns));
+            (*dns)[(*n)++] = xstrdup(found.v[i].dn);
+        }
+    }
+    if (*n > 1)
+        qsort(*dns, *n, sizeof(**dns), cmp_dn);
+    entries_free(&found);
+    return st;
+}
+
 static void print_group(const struct scan_group *g, void *ctx)
 {
-    (void)ctx;
-    report(&(struct event){ .kind = EV_GROUP, .label = g->spn,
-                            .values = (char *const *)g->dns,
-                            .nvalues = g->ndns });
+    struct groups_ctx *gc = ctx;
+    char **dns = NULL;
+    size_t n = 0;
+
+    if (gc->st != ST_OK)
+        return;
+    if (!fold_non_ascii(g->spn)) {
+        /* ASCII letters fold alike everywhere: no doubt */
+        report(&(struct event){ .kind = EV_GROUP, .label = g->spn,
+                                .values = (char *const *)g->dns,
+                                .nvalues = g->ndns });
+        gc->groups++;
+        return;
+    }
+    /* Outside ASCII the DC's equality decides, as -Q and the KDC see it. */
+    gc->st = dc_holders(gc->c, g->spn, &dns, &n);
+    if (gc->st == ST_OK && n > 1) {
+        report(&(struct event){ .kind = EV_GROUP, .label = g->spn,
+                                .values = dns, .nvalues = n });
+        gc->groups++;
+    } else if (gc->st == ST_OK && gc->c->o->verbose) {
+        char *q = quote_value(g->spn);
+
+        warn("%s and its case variants: %zu holders by the DC's equality, "
+             "not a duplicate", q, n);
+        free(q);
+    }
+    xstrv_free(dns, n);
 }
 
 static enum status do_scan(struct ctx *c)
 {
     struct scan_ctx s = { scan_new(), c->v->progress };
+    struct groups_ctx gc = { c, 0, ST_OK };
     static char star[] = "*";
     char *all[] = { star };
-    size_t groups;
 
     if (s.progress)
         fprintf(stderr, "Processing entry 0\n");
@@ -478,11 +554,14 @@ static enum status do_scan(struct ctx *c)
                  conn_pages(sc->conn), scan_entries(s.scan));
     }
     report_line(EV_CHECKED);
-    groups = scan_groups(s.scan, print_group, NULL);
-    report(&(struct event){ .kind = EV_SCAN_DONE, .count = groups,
-                            .entries = scan_entries(s.scan) });
+    scan_groups(s.scan, print_group, &gc);
+    if (gc.st == ST_OK)
+        report(&(struct event){ .kind = EV_SCAN_DONE, .count = gc.groups,
+                                .entries = scan_entries(s.scan) });
     scan_free(s.scan);
-    return groups ? ST_DUPLICATE : ST_OK;
+    if (gc.st != ST_OK)
+        return gc.st;
+    return gc.groups ? ST_DUPLICATE : ST_OK;
 }
 
 /* ------------------------------------------------------------ dispatch */
@@ -518,6 +597,7 @@ enum status verbs_run(struct verbs *v, const struct job *j)
             break;
         }
     }
+    session_references(v->s);
     report_outcome(st);
     report_end();
     return st;

@@ -108,3 +108,77 @@ unsigned long wire_meta_version(const unsigned char *b, size_t len,
             version = le32(b + 16 + i * 48 + 4);
     return version;
 }
+
+/* Reads an unsigned decimal below 2^31 at *p, advancing it. */
+static bool read_number(const char **p, unsigned long *v)
+{
+    const char *s = *p;
+
+    *v = 0;
+    if (*s < '0' || *s > '9')
+        return false;
+    for (; *s >= '0' && *s <= '9'; s++) {
+        *v = *v * 10 + (unsigned long)(*s - '0');
+        if (*v > 0x7fffffffUL)
+            return false;
+    }
+    *p = s;
+    return true;
+}
+
+bool wire_range(const char *attr, const char *name, unsigned long *lo,
+                unsigned long *hi, bool *to_end)
+{
+    size_t n = strlen(name);
+    const char *p;
+
+    *lo = *hi = 0;
+    *to_end = false;
+    if (strncasecmp(attr, name, n) != 0 || attr[n] != ';')
+        return false;
+    for (p = attr + n; *p == ';'; p += strcspn(p + 1, ";") + 1) {
+        const char *s = p + 1;
+
+        if (strncasecmp(s, "range=", 6) != 0)
+            continue;
+        s += 6;
+        if (!read_number(&s, lo) || *s++ != '-')
+            return false;
+        if (*s == '*') {
+            s++;
+            *to_end = true;
+        } else if (!read_number(&s, hi) || *hi < *lo) {
+            return false;
+        }
+        return *s == '\0' || *s == ';';
+    }
+    return false;
+}
+
+/* dn ends with suffix, at an RDN boundary (case-insensitively). */
+static bool dn_within(const char *dn, const char *suffix)
+{
+    size_t n = strlen(dn), k = strlen(suffix);
+
+    if (k == 0 || k > n || strcasecmp(dn + n - k, suffix) != 0)
+        return false;
+    return k == n || dn[n - k - 1] == ',';
+}
+
+bool wire_reference_accountless(const char *uri, const char *config)
+{
+    LDAPURLDesc *lud = NULL;
+    bool r = false;
+
+    if (uri == NULL || ldap_url_parse(uri, &lud) != LDAP_URL_SUCCESS)
+        return false;
+    if (lud->lud_dn != NULL) {
+        const char *dn = lud->lud_dn;
+
+        r = (config != NULL && dn_within(dn, config))
+            || strncasecmp(dn, "DC=DomainDnsZones,", 18) == 0
+            || strncasecmp(dn, "DC=ForestDnsZones,", 18) == 0;
+    }
+    ldap_free_urldesc(lud);
+    return r;
+}

@@ -28,4 +28,19 @@ char *wire_gc_uri(const char *uri);
 unsigned long wire_meta_version(const unsigned char *blob, size_t len,
                                 unsigned long attid);
 
+/* Whether attr, an attribute description a server returned, is name with
+ * a value range (MS-ADTS 3.1.1.3.1.3.3): "name;range=LO-HI" or
+ * "name;range=LO-*" (*to_end), the option in any case and among others.
+ * Only digits are accepted, HI not below LO and both below 2^31. */
+bool wire_range(const char *attr, const char *name, unsigned long *lo,
+                unsigned long *hi, bool *to_end);
+
+/* Whether a continuation reference (an LDAP URL a search returned) names
+ * a partition that holds no accounts: the forest's configuration
+ * partition (config, or NULL) or a partition below it (the schema), or the
+ * DNS application partitions (DC=DomainDnsZones / DC=ForestDnsZones,...).
+ * A Windows or Samba DC returns these on every subtree search of its
+ * domain. */
+bool wire_reference_accountless(const char *uri, const char *config);
+
 #endif

@@ -98,6 +98,8 @@ fi
 . tests/completion.sh
 # shellcheck source=tests/ansible.sh
 . tests/ansible.sh
+# shellcheck source=tests/fidelity.sh
+. tests/fidelity.sh
 summary
 sweep_reports "a run outside lib.sh's run (tests/hostile, a background setspn)"
 

@@ -180,12 +180,33 @@ static void account_errors(void **state)
     }
 }
 
+static void implicit_upn(void **state)
+{
+    char *n;
+
+    (void)state;
+    n = account_implicit_upn("WEB01$@spn.test", "spn.test");
+    assert_string_equal(n, "WEB01$");
+    free(n);
+    n = account_implicit_upn("svc@SPN.TEST", "spn.test");
+    assert_string_equal(n, "svc");
+    free(n);
+    n = account_implicit_upn("a@b@spn.test", "spn.test");
+    assert_string_equal(n, "a@b");
+    free(n);
+    assert_null(account_implicit_upn("svc@other.test", "spn.test"));
+    assert_null(account_implicit_upn("@spn.test", "spn.test"));
+    assert_null(account_implicit_upn("svc", "spn.test"));
+    assert_null(account_implicit_upn("svc@spn.test", NULL));
+}
+
 int unit_account(void)
 {
     static const struct CMUnitTest tests[] = {
         cmocka_unit_test(account_name_forms),
         cmocka_unit_test(account_metachars),
         cmocka_unit_test(account_errors),
+        cmocka_unit_test(implicit_upn),
     };
 
     return cmocka_run_group_tests_name("account", tests, NULL, NULL);

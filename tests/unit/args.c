@@ -395,10 +395,6 @@ static void args_conflicts(void **state)
         { "-Q and -R cannot be combined", { "-q", "-R", "x" } },
         { "-C and -U cannot be combined", { "-C", "-U", "web01" } },
         { "-C and -U cannot be combined", { "-u", "-c", "web01" } },
-        { "-F and -T cannot be combined",
-          { "-F", "-T", "x", "-Q", "HTTP/*" } },
-        { "-F and -T cannot be combined",
-          { "-T", "x", "-f", "-S", "HTTP/web01", "svc" } },
     };
 
     (void)state;
@@ -988,6 +984,108 @@ static void line_empty(void **state)
     free(err);
 }
 
+/* --------------------------------------------------------- / switches */
+
+static char *parse_argv(struct options *o, int argc, const char *const *argv)
+{
+    return args_parse(argc, (char *const *)argv, o);
+}
+
+static void args_slash_switches(void **state)
+{
+    struct options o;
+    const char *a1[] = { "setspn", "/L", "WEB01" };
+    const char *a2[] = { "setspn", "/q", "HTTP/x" };
+    const char *a3[] = { "setspn", "/x", "/f" };
+    const char *a4[] = { "setspn", "/?" };
+    const char *a5[] = { "setspn", "/L" };
+    const char *a6[] = { "setspn", "-L", "--", "/L" };
+    const char *a7[] = { "setspn", "/S", "HTTP/x", "/C", "WEB01" };
+    char *err;
+
+    (void)state;
+    assert_null(parse_argv(&o, 3, a1));
+    assert_int_equal(o.req.verb, VERB_LIST);
+    assert_string_equal(o.req.account, "WEB01");
+    assert_null(parse_argv(&o, 3, a2));
+    assert_int_equal(o.req.verb, VERB_QUERY);
+    assert_string_equal(o.req.spn, "HTTP/x");
+    assert_null(parse_argv(&o, 3, a3));
+    assert_int_equal(o.req.verb, VERB_SCAN);
+    assert_true(o.req.forest);
+    assert_null(parse_argv(&o, 2, a4));
+    assert_true(o.help);
+    err = parse_argv(&o, 2, a5);
+    assert_non_null(err);
+    assert_non_null(strstr(err, "-L needs an account"));
+    free(err);
+    assert_null(parse_argv(&o, 4, a6));
+    assert_string_equal(o.req.account, "/L");
+    assert_null(parse_argv(&o, 5, a7));
+    assert_int_equal(o.req.verb, VERB_ADD_CHECK);
+    assert_int_equal(o.req.kind, KIND_COMPUTER);
+}
+
+static void args_slash_not_a_switch(void **state)
+{
+    struct options o;
+    const char *a1[] = { "setspn", "-L", "/Z" };  /* no Setspn letter */
+    const char *a2[] = { "setspn", "-L", "/LL" }; /* two letters */
+
+    (void)state;
+    assert_null(parse_argv(&o, 3, a1));
+    assert_string_equal(o.req.account, "/Z");
+    assert_null(parse_argv(&o, 3, a2));
+    assert_string_equal(o.req.account, "/LL");
+}
+
+static void args_slash_in_batch_line(void **state)
+{
+    struct request q;
+    const char *a[] = { "/D", "HTTP/x", "WEB01" };
+    char *err = args_parse_line(3, (char *const *)a, &q);
+
+    (void)state;
+    assert_null(err);
+    assert_int_equal(q.verb, VERB_DELETE);
+}
+
+static void args_t_with_f(void **state)
+{
+    struct options o;
+    const char *a[] = { "setspn", "-T", "example.com", "-F", "-Q",
+                        "MSSQLSvc/host*" };
+    const char *b[] = { "setspn", "/T", "a.test", "/T", "", "/F", "/X" };
+
+    (void)state;
+    assert_null(parse_argv(&o, 6, a));
+    assert_true(o.req.forest);
+    assert_int_equal(o.req.ndomains, 1);
+    assert_string_equal(o.req.domains[0], "example.com");
+    assert_int_equal(o.req.verb, VERB_QUERY);
+    assert_null(parse_argv(&o, 7, b));
+    assert_int_equal(o.req.ndomains, 2);
+    assert_int_equal(o.req.verb, VERB_SCAN);
+}
+
+static void args_value_range(void **state)
+{
+    struct options o;
+    const char *a[] = { "setspn", "--value-range", "2", "-L", "W" };
+    const char *b[] = { "setspn", "--value-range=0", "-L", "W" };
+    const char *c[] = { "setspn", "-L", "W" };
+    char *err;
+
+    (void)state;
+    assert_null(parse_argv(&o, 5, a));
+    assert_int_equal(o.value_range, 2);
+    err = parse_argv(&o, 4, b);
+    assert_non_null(err);
+    free(err);
+    assert_null(parse_argv(&o, 3, c));
+    assert_int_equal(o.value_range, 0);
+}
+
 int unit_args(void)
 {
     static const struct CMUnitTest tests[] = {
@@ -1020,6 +1118,11 @@ int unit_args(void)
         cmocka_unit_test(line_verbs),
         cmocka_unit_test(line_rejected),
         cmocka_unit_test(line_empty),
+        cmocka_unit_test(args_slash_switches),
+        cmocka_unit_test(args_slash_not_a_switch),
+        cmocka_unit_test(args_slash_in_batch_line),
+        cmocka_unit_test(args_t_with_f),
+        cmocka_unit_test(args_value_range),
     };
 
     return cmocka_run_group_tests_name("args", tests, NULL, NULL);

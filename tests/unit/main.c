@@ -148,7 +148,7 @@ int main(void)
         unit_spn,    unit_quote,    unit_account, unit_filter,
         unit_args,   unit_status,   unit_output,  unit_scan,
         unit_batch,  unit_discover, unit_report,  unit_entry,
-        unit_plan,   unit_wire,     unit_creds,
+        unit_plan,   unit_wire,     unit_creds,   unit_fold,
     };
     const char *filter = getenv("UNIT_FILTER");
     int failed = 0;

@@ -269,6 +269,80 @@ static void wire_meta_count(void **state)
     assert_int_equal(wire_meta_version(b, len, ATTID_SPN), 9);
 }
 
+static void wire_range_forms(void **state)
+{
+    unsigned long lo, hi;
+    bool end;
+
+    (void)state;
+    assert_true(wire_range("servicePrincipalName;range=0-1499",
+                           "servicePrincipalName", &lo, &hi, &end));
+    assert_int_equal(lo, 0);
+    assert_int_equal(hi, 1499);
+    assert_false(end);
+    assert_true(wire_range("SERVICEPRINCIPALNAME;Range=1500-*",
+                           "servicePrincipalName", &lo, &hi, &end));
+    assert_int_equal(lo, 1500);
+    assert_true(end);
+    assert_true(wire_range("servicePrincipalName;binary;range=3-4",
+                           "servicePrincipalName", &lo, &hi, &end));
+    assert_int_equal(lo, 3);
+    assert_int_equal(hi, 4);
+    assert_true(wire_range("servicePrincipalName;range=2-5;x",
+                           "servicePrincipalName", &lo, &hi, &end));
+}
+
+static void wire_range_refused(void **state)
+{
+    unsigned long lo, hi;
+    bool end;
+    static const char *const bad[] = {
+        "servicePrincipalName",
+        "servicePrincipalNameX;range=0-1",
+        "servicePrincipalName;range=",
+        "servicePrincipalName;range=5-4",
+        "servicePrincipalName;range=-4",
+        "servicePrincipalName;range=0-",
+        "servicePrincipalName;range=0-1x",
+        "servicePrincipalName;range=a-*",
+        "servicePrincipalName;range=0-99999999999",
+        "servicePrincipalName;range=2147483648-*",
+        "servicePrincipalName;binary",
+        "sAMAccountName;range=0-1",
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+        assert_false(wire_range(bad[i], "servicePrincipalName", &lo, &hi,
+                                &end));
+}
+
+static void wire_references(void **state)
+{
+    const char *cfg = "CN=Configuration,DC=spn,DC=test";
+
+    (void)state;
+    assert_true(wire_reference_accountless(
+        "ldap://spn.test/CN=Configuration,DC=spn,DC=test", cfg));
+    assert_true(wire_reference_accountless(
+        "ldap://spn.test/cn=schema,CN=Configuration,DC=SPN,DC=TEST", cfg));
+    assert_true(wire_reference_accountless(
+        "ldap://ForestDnsZones.spn.test/DC=ForestDnsZones,DC=spn,DC=test",
+        cfg));
+    assert_true(wire_reference_accountless(
+        "ldap://DomainDnsZones.spn.test/DC=DomainDnsZones,DC=spn,DC=test",
+        NULL));
+    assert_false(wire_reference_accountless(
+        "ldap://child.spn.test/DC=child,DC=spn,DC=test", cfg));
+    assert_false(wire_reference_accountless(
+        "ldap://x/XCN=Configuration,DC=spn,DC=test", cfg));
+    assert_false(wire_reference_accountless("not a url", cfg));
+    assert_false(wire_reference_accountless(NULL, cfg));
+    assert_false(wire_reference_accountless("ldap://host", cfg));
+}
+
+/* ------------------------------------------------------------ account */
+
 int unit_wire(void)
 {
     static const struct CMUnitTest tests[] = {
@@ -278,6 +352,9 @@ int unit_wire(void)
         cmocka_unit_test(wire_gc),
         cmocka_unit_test(wire_meta),
         cmocka_unit_test(wire_meta_count),
+        cmocka_unit_test(wire_range_forms),
+        cmocka_unit_test(wire_range_refused),
+        cmocka_unit_test(wire_references),
     };
 
     return cmocka_run_group_tests_name("wire", tests, NULL, NULL);
