@@ -41,7 +41,7 @@ static json_t *jstr(const char *s)
 static char *base64(const unsigned char *p, size_t len)
 {
     static const char tab[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
     char *out = xrealloc(NULL, (len + 2) / 3 * 4 + 1), *o = out;
 
     for (size_t i = 0; i < len; i += 3) {
@@ -53,8 +53,8 @@ static char *base64(const unsigned char *p, size_t len)
             w |= p[i + 2];
         *o++ = tab[(w >> 18) & 63];
         *o++ = tab[(w >> 12) & 63];
-        *o++ = i + 1 < len ? tab[(w >> 6) & 63] : '=';
-        *o++ = i + 2 < len ? tab[w & 63] : '=';
+        *o++ = tab[i + 1 < len ? (w >> 6) & 63 : 64]; /* 64: '=' */
+        *o++ = tab[i + 2 < len ? w & 63 : 64];
     }
     *o = '\0';
     return out;
