@@ -121,6 +121,25 @@ hs_run -D 'HTTP/absent\x00' WEB01
 rc 1
 err_has 'not registered'
 
+t "messages: an ambiguous account name counts and names the entries that came"
+hs_fake '{"entries": [
+ {"dn": "CN=V1,CN=Computers,DC=spn,DC=test", "attrs": {"sAMAccountName": ["VICTIM$"], "objectClass": ["computer"]}},
+ {"dn": "CN=V2,CN=Computers,DC=spn,DC=test", "attrs": {"sAMAccountName": ["victim$"], "objectClass": ["computer"]}},
+ {"dn": "CN=V3,CN=Users,DC=spn,DC=test", "attrs": {"sAMAccountName": ["victim$"], "objectClass": ["computer"]}}]}'
+hs_run -L victim
+rc 4
+err_line
+err_has "3 accounts match 'victim': "
+for v in "'CN=V1,CN=Computers,DC=spn,DC=test'" "'CN=V2,CN=Computers,DC=spn,DC=test'" "'CN=V3,CN=Users,DC=spn,DC=test'"; do
+	err_has "$v"
+done
+hs_fake '{"entries": [
+ {"dn": "CN=V1,CN=Computers,DC=spn,DC=test", "attrs": {"sAMAccountName": ["VICTIM$"], "objectClass": ["computer"]}},
+ {"dn": "CN=V2,CN=Users,DC=spn,DC=test", "attrs": {"sAMAccountName": ["victim"], "objectClass": ["user"]}}]}'
+hs_run -L victim
+rc 0
+out_has "CN=V1,CN=Computers,DC=spn,DC=test"
+
 # hs_bg ARGS...: setspn against the scripted server in the background;
 # $hs_bgpid, output in $hs_dir/bg.out and bg.err.
 hs_bg() {
