@@ -284,6 +284,16 @@ rc 0
 err_has "sPNMappings could not be read"
 err_has "no access"
 
+t "who: a cross-realm krbtgt alone is no ticket-granting ticket"
+python3 tests/mkccache.py "$hs_dir/xrealm.cc" alice@SPN.TEST krbtgt/OTHER.TEST@SPN.TEST
+KRB5CCNAME=FILE:$hs_dir/xrealm.cc run -H ldap://127.0.0.1:1 -L WEB01
+rc 3
+err_line
+err_has "no ticket-granting ticket for alice@SPN.TEST (krbtgt/SPN.TEST@SPN.TEST)"
+python3 tests/mkccache.py "$hs_dir/home.cc" alice@SPN.TEST krbtgt/OTHER.TEST@SPN.TEST krbtgt/SPN.TEST@SPN.TEST
+KRB5CCNAME=FILE:$hs_dir/home.cc run -H ldap://127.0.0.1:1 -L WEB01
+rc 4
+
 t "who: without TLS a bind with no SASL layer is refused whatever --min-ssf"
 if ((!_skip)) && [[ -n ${TESTDC_URI:-} ]]; then
 	hs_cleanup
