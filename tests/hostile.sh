@@ -140,6 +140,70 @@ hs_run -L victim
 rc 0
 out_has "CN=V1,CN=Computers,DC=spn,DC=test"
 
+# TLS failures: each names its cause.  An expired certificate (made valid
+# for a day, three days ago) and one that names another host.
+faketime -f -3d openssl req -x509 -newkey rsa:2048 -nodes -keyout "$hs_dir/old-key.pem" \
+	-out "$hs_dir/old.pem" -days 1 -subj /CN=fakeldap \
+	-addext "subjectAltName=IP:127.0.0.1,DNS:localhost" >/dev/null 2>&1
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$hs_dir/other-key.pem" \
+	-out "$hs_dir/other.pem" -days 2 -subj /CN=other \
+	-addext "subjectAltName=DNS:other.example" >/dev/null 2>&1
+# hs_tls CERT-BASENAME ARGS...: setspn over ldaps to a scripted server
+# serving that certificate, trusting it as its own CA.
+hs_tls() {
+	local c=$1
+	shift
+	hs_fake "$(hs_web01 '["HTTP/a"]')" --tls "$hs_dir/$c.pem" "$hs_dir/$c-key.pem"
+	LDAPCONF=/dev/null LDAPRC=none run -H "ldaps://127.0.0.1:$hs_port" --cacert "$hs_dir/$c.pem" \
+		--simple --bind-dn "CN=admin,$HS_BASE" --password-file "$hs_dir/pw" "$@"
+}
+
+t "messages: TLS with an expired certificate says it has expired"
+hs_tls old -L WEB01
+rc 4
+err_line
+err_has "TLS with 127.0.0.1 failed: its certificate has expired"
+[[ $err != *"(unknown error code)"* ]] || _fail "GnuTLS's empty text is shown: $err"
+[[ $err == *"as CN=admin,$HS_BASE:"* ]] || _fail "the bind DN is not named: $err"
+
+t "messages: TLS with a certificate naming another host names the mismatch"
+hs_tls other -L WEB01
+rc 4
+err_line
+err_has "TLS with 127.0.0.1 failed: hostname (127.0.0.1) does not match"
+err_has "name the DC in -H as its certificate does"
+
+t "messages: TLS with an untrusted CA says so"
+hs_fake "$(hs_web01 '["HTTP/a"]')"
+LDAPCONF=/dev/null LDAPRC=none run -H "ldaps://127.0.0.1:$hs_port" --cacert "$hs_dir/other.pem" \
+	--simple --bind-dn "CN=admin,$HS_BASE" --password-file "$hs_dir/pw" -L WEB01
+rc 4
+err_has "TLS with 127.0.0.1 failed: its certificate is not signed by a CA in --cacert or TLS_CACERT"
+
+t "messages: an unreachable host gets no certificate advice"
+hs_cleanup
+for hs_u in "ldaps://127.0.0.1:$hs_port" "ldap://127.0.0.1:$hs_port -Z"; do
+	# shellcheck disable=SC2086
+	LDAPCONF=/dev/null LDAPRC=none run -H $hs_u --cacert "$hs_dir/cert.pem" \
+		--simple --bind-dn "CN=admin,$HS_BASE" --password-file "$hs_dir/pw" -L WEB01
+	rc 4
+	err_line
+	err_has "could not connect: Connection refused"
+	[[ $err != *certificate* && $err != *CA* ]] || _fail "certificate advice for a closed port: $err"
+done
+
+t "messages: a server refusing StartTLS is told, not the certificate"
+hs_fake "$(hs_web01 '["HTTP/a"]' '' '"overrides": [{"op": "extended", "result": 52, "diagnostic": "00000000: LdapErr: DSID-0C091441, comment: Error initializing SSL/TLS"}]')" \
+	--starttls "$hs_dir/cert.pem" "$hs_dir/key.pem"
+LDAPCONF=/dev/null LDAPRC=none run -H "ldap://127.0.0.1:$hs_port" -Z --cacert "$hs_dir/cert.pem" \
+	--simple --bind-dn "CN=admin,$HS_BASE" --password-file "$hs_dir/pw" -L WEB01
+rc 4
+err_line
+err_has "StartTLS with ldap://127.0.0.1:$hs_port: Server is unavailable (52)"
+err_has "Error initializing SSL/TLS (the server refused StartTLS)"
+[[ $err != *certificate* ]] || _fail "certificate advice for a refused StartTLS: $err"
+n=$(jq -s '[.[] | select(.op == "bind")] | length' "$hs_dir/log")
+same "binds sent" "$n" 0
 # hs_bg ARGS...: setspn against the scripted server in the background;
 # $hs_bgpid, output in $hs_dir/bg.out and bg.err.
 hs_bg() {
