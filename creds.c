@@ -386,7 +386,7 @@ enum status creds_read_password(const char *file, const char *who,
     char *line = xcalloc(1, PASSWORD_BUF);
     ssize_t n;
     int fd;
-    bool tty = false;
+    bool tty;
     struct sigaction sa, old_int, old_term, old_hup, old_quit;
     enum status st;
 

@@ -248,7 +248,7 @@ static int trace_errno(const char *trace)
         int n;
 
         p += strlen("errno: ");
-        n = atoi(p);
+        n = (int)strtol(p, NULL, 10);
         if (n != 0 && n != EINPROGRESS && n != EAGAIN)
             e = n;
     }
