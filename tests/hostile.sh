@@ -257,6 +257,14 @@ if ((!_skip)); then
 	out_has "Batch: 20 commands, $n done, 0 failed, $((20 - n)) not run"
 fi
 
+t "interrupted: ^C at the password prompt puts the terminal's echo back"
+if ((!_skip)); then
+	v=$(LDAPCONF=/dev/null LDAPRC=none python3 tests/ptyprompt.py "$SETSPN" \
+		--principal alice@SPN.TEST -H ldap://127.0.0.1:1 -L WEB01 2>&1)
+	same "echo at the prompt, how setspn ended, echo after" "$v" \
+		"prompt-echo=off signal=SIGINT after-echo=on"
+fi
+
 t "interrupted: a connection reset in a --json --batch: no SIGPIPE, the document is written"
 hs_fake "$(hs_web01 '["HTTP/seed"]' '' '"overrides": [{"op": "modify", "value": "HTTP/b2.spn.test", "reset": true}]')"
 printf -- '-S HTTP/b1.spn.test WEB01\n-S HTTP/b2.spn.test WEB01\n-S HTTP/b3.spn.test WEB01\n-L WEB01\n' >"$hs_dir/batch3"
@@ -340,6 +348,39 @@ v=$(jq '.batch.not_run | length' <<<"$out")
 ((v > 0 && v < 10)) || _fail "not run: $v"
 hs_run --max-time x -L WEB01
 rc 2
+
+t "endless: --max-time striking while the server is frozen (SIGSTOP) mid-batch keeps the lines run in the JSON"
+if ((!_skip)); then
+	hs_fake "$(hs_web01 '["HTTP/seed"]' '' '"overrides": [{"op": "modify", "delay": 0.2}]')"
+	for i in $(seq 30); do echo "-S HTTP/mt$i.spn.test WEB01"; echo "-L WEB01"; done >"$hs_dir/batch-mt"
+	hs_bg --json --timeout 60 --max-time 4 --batch "$hs_dir/batch-mt"
+	for _ in $(seq 200); do
+		(($(hs_applied 2>/dev/null || echo 0) >= 3)) && break
+		sleep 0.02
+	done
+	kill -STOP "$hs_pid"
+	wait "$hs_bgpid"
+	rc=$?
+	kill -CONT "$hs_pid"
+	out=$(cat "$hs_dir/bg.out") err=$(cat "$hs_dir/bg.err")
+	rc 4
+	err_has "longer than --max-time 4 seconds"
+	added=$(jq '[.operations[] | select(.status == "added")] | length' <<<"$out")
+	applied=$(hs_applied)
+	# The write under way when the server froze may have been applied
+	# with its answer never sent: then the JSON must say so.
+	if ((applied == added + 1)); then
+		v=$(jq -r '[.operations[] | select(.status == "error")][0].error' <<<"$out")
+		[[ $v == *"may have been applied"* ]] || _fail "the write cut off does not say it may have been applied: $v"
+	else
+		same "added in JSON vs applied by the server" "$added" "$applied"
+	fi
+	((added >= 3)) || _fail "only $added lines kept"
+	ran=$(jq '.operations | length' <<<"$out")
+	v=$(jq '.batch.not_run | length' <<<"$out")
+	same "lines run + not run" "$((ran + v))" 60
+	((v > 0)) || _fail "nothing left not run: the freeze came too late"
+fi
 
 t "who: a failed sPNMappings read is said, not taken for success"
 hs_fake "$(hs_web01 '["HTTP/a"]' '' '"overrides": [{"op": "search", "dn": "CN=Directory Service,CN=Windows NT,CN=Services,CN=Configuration,DC=spn,DC=test", "result": 50, "diagnostic": "no access"}]')"
