@@ -242,29 +242,83 @@ static char *bind_hint(const char *diag, const char *uri)
     return hint != NULL ? xstrdup(hint) : NULL;
 }
 
-/* libldap says only "Connect error" when a certificate fails; say what to
- * check, naming the host.  Returns a malloc'd text. */
-static char *tls_hint(const struct conn *c)
-{
-    LDAPURLDesc *lud = NULL;
-    char *hint;
+/*
+ * libldap says only "Can't contact LDAP server" whether nothing listens or
+ * a certificate fails; the cause is in its debug lines.  They are caught
+ * while a connection is made, never printed (wire_connect_cause reads
+ * them).
+ */
+#define TRACE_LEVEL 0x0001 /* LDAP_DEBUG_TRACE, of OpenLDAP's ldap_log.h */
+#define TRACE_MAX 65536
+static char *trace_buf;
+static size_t trace_len;
+static bool tracing;
 
-    hint = xasprintf("if the DC is up, TLS with %s failed: check that " "its certificate names it and that --cacert or " "TLS_CACERT holds its CA", ldap_url_parse(c->uri, &lud) == LDAP_URL_SUCCESS && lud->lud_host ? lud->lud_host : c->uri);
-    ldap_free_urldesc(lud);
-    return hint;
+static void trace_line(const char *line)
+{
+    size_t n = strlen(line);
+
+    if (!tracing || trace_len + n > TRACE_MAX)
+        return;
+    trace_buf = xrealloc(trace_buf, trace_len + n + 1);
+    memcpy(trace_buf + trace_len, line, n + 1);
+    trace_len += n;
 }
 
-/* Describes a failed bind; GSSAPI's hints and TLS trouble named. */
-static enum status bind_failed(struct conn *c, int rc, const char *mech)
+static void trace_start(void)
+{
+    int level = TRACE_LEVEL;
+    BER_LOG_PRINT_FN fn = trace_line;
+
+    free(trace_buf);
+    trace_buf = NULL;
+    trace_len = 0;
+    tracing = true;
+    ber_set_option(NULL, LBER_OPT_LOG_PRINT_FN, (const void *)fn);
+    ldap_set_option(NULL, LDAP_OPT_DEBUG_LEVEL, &level);
+}
+
+/* The lines caught since trace_start (malloc'd, or NULL). */
+static char *trace_stop(void)
+{
+    int zero = 0;
+    char *t = trace_buf;
+
+    ldap_set_option(NULL, LDAP_OPT_DEBUG_LEVEL, &zero);
+    tracing = false;
+    trace_buf = NULL;
+    trace_len = 0;
+    return t;
+}
+
+/* Why connecting to c's URI failed, from the trace; malloc'd or NULL. */
+static char *connect_cause(const struct conn *c, const char *trace)
+{
+    LDAPURLDesc *lud = NULL;
+    char *cause;
+
+    cause = wire_connect_cause(trace, ldap_url_parse(c->uri, &lud) == LDAP_URL_SUCCESS && lud->lud_host ? lud->lud_host : c->uri);
+    ldap_free_urldesc(lud);
+    return cause;
+}
+
+/* Describes a failed bind (or the connection before it, with the trace
+ * of that); GSSAPI's hints and the connection's trouble named. */
+static enum status bind_failed(struct conn *c, int rc, const char *mech,
+                               const char *trace)
 {
     char *diag = NULL, *what = NULL, *hint;
     enum status st;
 
     ldap_get_option(c->ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &diag);
     hint = bind_hint(diag, c->uri);
-    if ((rc == LDAP_CONNECT_ERROR || rc == LDAP_SERVER_DOWN) && c->tls
-        && hint == NULL)
-        hint = tls_hint(c);
+    if ((rc == LDAP_CONNECT_ERROR || rc == LDAP_SERVER_DOWN) && hint == NULL)
+        hint = connect_cause(c, trace);
+    /* GnuTLS's text for a refused certificate tells nothing */
+    if (diag != NULL && strcmp(diag, "(unknown error code)") == 0) {
+        ldap_memfree(diag);
+        diag = NULL;
+    }
     what = xasprintf("%s bind to %s as %s", mech, c->uri, c->principal ? c->principal : "?");
     st = conn_fail_ldap(c, OP_BIND, rc, diag, what);
     if (hint != NULL) {
@@ -331,7 +385,7 @@ static enum status sasl_bind(struct conn *c, unsigned min_ssf)
     rc = ldap_sasl_interactive_bind_s(c->ld, NULL, "GSSAPI", NULL, NULL,
                                       LDAP_SASL_QUIET, quiet_interact, NULL);
     if (rc != LDAP_SUCCESS)
-        return bind_failed(c, rc, "SASL GSSAPI");
+        return bind_failed(c, rc, "SASL GSSAPI", NULL);
     if (c->tls)
         return tls_strength(c, min_ssf);
     ldap_get_option(c->ld, LDAP_OPT_X_SASL_SSF, &ssf);
@@ -363,7 +417,7 @@ static enum status simple_bind(struct conn *c, const char *dn,
     rc = ldap_sasl_bind_s(c->ld, dn, LDAP_SASL_SIMPLE, &cred, NULL, NULL,
                           NULL);
     if (rc != LDAP_SUCCESS)
-        return bind_failed(c, rc, "simple");
+        return bind_failed(c, rc, "simple", NULL);
     return tls_strength(c, min_ssf);
 }
 
@@ -457,27 +511,55 @@ static enum status connect_one(struct conn *c, const char *uri,
                 || ldap_set_option(c->ld, LDAP_OPT_TIMEOUT, &tv))))
         return conn_fail(c, ST_DIRECTORY, "cannot set LDAP options for %s", uri);
     if (o->starttls && !scheme_is(uri, "ldaps")) {
-        rc = ldap_start_tls_s(c->ld, NULL, NULL);
-        if (rc != LDAP_SUCCESS) {
-            char *what, *hint = tls_hint(c);
+        char *trace, *what, *cause = NULL;
 
+        trace_start();
+        rc = ldap_start_tls_s(c->ld, NULL, NULL);
+        trace = trace_stop();
+        if (rc != LDAP_SUCCESS) {
             what = xasprintf("StartTLS with %s", uri);
             conn_fail_ld(c, OP_READ, rc, what);
             free(what);
             what = c->error;
             c->error = NULL;
+            /* A server's answer to the request, or the connection or the
+             * handshake failing: each its own words. */
+            if (rc > 0 && rc < 0x100)
+                cause = xstrdup("the server refused StartTLS");
+            else
+                cause = connect_cause(c, trace);
             /* Never carry on in plaintext. */
-            st = conn_fail(c, ST_CONNECT, "%s (%s)", what, hint);
+            st = cause != NULL ? conn_fail(c, ST_CONNECT, "%s (%s)", what, cause)
+                               : conn_fail(c, ST_CONNECT, "%s", what);
             free(what);
-            free(hint);
+            free(cause);
+            free(trace);
             return st;
         }
+        free(trace);
+    }
+    /* The connection (and TLS session) first, on its own: its failure
+     * then has its cause told, not taken for a failed bind. */
+    if (o->bind_dn != NULL) {
+        free(c->principal);
+        c->principal = xstrdup(o->bind_dn);
+    }
+    {
+        char *trace;
+
+        trace_start();
+        rc = ldap_connect(c->ld);
+        trace = trace_stop();
+        if (rc != LDAP_SUCCESS) {
+            st = bind_failed(c, rc, o->bind_dn != NULL ? "simple" : "SASL GSSAPI",
+                             trace);
+            free(trace);
+            return st;
+        }
+        free(trace);
     }
     if (o->bind_dn != NULL) {
         /* The TLS session, and its strength, before the password goes. */
-        rc = ldap_connect(c->ld);
-        if (rc != LDAP_SUCCESS)
-            return bind_failed(c, rc, "simple");
         if ((st = tls_strength(c, o->min_ssf)) != ST_OK)
             return st;
         st = simple_bind(c, o->bind_dn, o->password, o->min_ssf);

@@ -90,6 +90,24 @@ static enum status krb_fail(krb5_context kc, krb5_error_code kr,
 
 /* Checks the caller's cache: GSSAPI would otherwise fail later with a
  * long generic text. */
+bool creds_home_tgt(krb5_context kc, krb5_const_principal client,
+                    krb5_const_principal server)
+{
+    const krb5_data *svc, *realm, *home;
+
+    if (client == NULL || server == NULL
+        || krb5_princ_size(kc, server) != 2)
+        return false;
+    svc = krb5_princ_component(kc, server, 0);
+    realm = krb5_princ_component(kc, server, 1);
+    home = krb5_princ_realm(kc, client);
+    return svc != NULL && realm != NULL && svc->length == 6
+           && memcmp(svc->data, "krbtgt", 6) == 0
+           && krb5_realm_compare(kc, client, server)
+           && realm->length == home->length
+           && memcmp(realm->data, home->data, home->length) == 0;
+}
+
 static enum status check_default(char **principal, char **msg)
 {
     krb5_context kc = NULL;
@@ -127,10 +145,9 @@ static enum status check_default(char **principal, char **msg)
         abort();
     if (krb5_cc_start_seq_get(kc, cc, &cur) == 0) {
         while (krb5_cc_next_cred(kc, cc, &cur, &creds) == 0) {
-            const krb5_data *svc = krb5_princ_component(kc, creds.server, 0);
-
-            if (svc != NULL && svc->length == 6
-                && memcmp(svc->data, "krbtgt", 6) == 0) {
+            /* Only krbtgt/REALM@REALM of our realm: a cross-realm
+             * ticket gets no service ticket of the home realm. */
+            if (creds_home_tgt(kc, me, creds.server)) {
                 have_tgt = true;
                 if ((uint32_t)creds.times.endtime > (uint32_t)end)
                     end = creds.times.endtime;
@@ -140,8 +157,12 @@ static enum status check_default(char **principal, char **msg)
         krb5_cc_end_seq_get(kc, cc, &cur);
     }
     if (!have_tgt) {
-        st = say(msg, ST_AUTH, "no ticket-granting ticket for %s in %s: run "
-                               "kinit first", name, ccname ? ccname : "");
+        const krb5_data *r = krb5_princ_realm(kc, me);
+
+        st = say(msg, ST_AUTH, "no ticket-granting ticket for %s "
+                               "(krbtgt/%.*s@%.*s) in %s: run kinit first",
+                 name, (int)r->length, r->data, (int)r->length, r->data,
+                 ccname ? ccname : "");
     } else if ((time_t)(uint32_t)end <= time(NULL)) {
         char when[64] = "?";
         time_t t = (time_t)(uint32_t)end; /* unsigned: good past 2038 */

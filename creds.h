@@ -7,6 +7,10 @@
 #ifndef SETSPN_CREDS_H
 #define SETSPN_CREDS_H
 
+#include <stdbool.h>
+
+#include <krb5.h>
+
 #include "status.h"
 
 struct creds {
@@ -44,6 +48,12 @@ enum status creds_check_secret_file(const char *path, const char *what,
                                     char **msg);
 /* No core dump from here on (a password or key is in memory). */
 void creds_no_core(void);
+
+/* Whether server is the ticket-granting service of client's own realm,
+ * krbtgt/REALM@REALM: a cross-realm krbtgt/OTHER@REALM is not.  Pure (the
+ * context only for libkrb5's accessors). */
+bool creds_home_tgt(krb5_context kc, krb5_const_principal client,
+                    krb5_const_principal server);
 
 /* A hint an admin can act on for a Kerberos error: by libkrb5 error code,
  * or (code 0) by GSSAPI's text.  Static, or NULL. */

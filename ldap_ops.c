@@ -386,12 +386,17 @@ enum status dir_search(struct conn *c, const char *base, char *const *values,
     return st;
 }
 
+/* How many of the entries an ambiguous account lookup names. */
+#define ACCOUNT_NAMES_SHOWN 5
+
 /* Account lookup: one search returns the candidates with everything we
  * need, so NAME$ and NAME cost one round trip together. */
 struct account_search {
     struct dir_account found[2]; /* [0]: NAME$, [1]: NAME */
     const char *want_dollar;    /* sAMAccountName of the computer form */
-    unsigned matches;
+    unsigned matches;           /* entries that came back */
+    bool ambiguous;             /* two of one form */
+    char *names;                /* their DNs, quoted, for the message */
 };
 
 void dir_account_free(struct dir_account *a)
@@ -429,8 +434,18 @@ static enum status account_entry(struct conn *c, LDAPMessage *e,
     enum status st;
 
     s->matches++;
+    if (s->matches <= ACCOUNT_NAMES_SHOWN) {
+        char *dn = ldap_get_dn(conn_ld(c), e);
+        char *q = quote_value(dn ? dn : "");
+        char *all = s->names ? xasprintf("%s, %s", s->names, q) : xstrdup(q);
+
+        free(s->names);
+        s->names = all;
+        free(q);
+        ldap_memfree(dn);
+    }
     if (a->entry.dn != NULL) {
-        s->matches++; /* two of one form: ambiguous */
+        s->ambiguous = true; /* two of one form */
         free(sam);
         return ST_OK;
     }
@@ -532,9 +547,10 @@ enum status dir_find_account(struct conn *c,
         st = conn_fail(c, ST_NOT_FOUND, "no object %s", quoted);
     else if (st == ST_OK && s.matches == 0)
         st = conn_fail(c, ST_NOT_FOUND, "could not find account %s", quoted);
-    else if (st == ST_OK && s.matches > 2)
-        st = conn_fail(c, ST_DIRECTORY, "%u accounts match %s", s.matches,
-                  quoted);
+    else if (st == ST_OK && s.ambiguous)
+        st = conn_fail(c, ST_DIRECTORY, "%u accounts match %s: %s%s",
+                       s.matches, quoted, s.names,
+                       s.matches > ACCOUNT_NAMES_SHOWN ? ", ..." : "");
     if (st == ST_OK) {
         /* The computer form wins, as Setspn.exe does. */
         int pick = s.found[0].entry.dn != NULL ? 0 : 1;
@@ -544,6 +560,7 @@ enum status dir_find_account(struct conn *c,
     }
     dir_account_free(&s.found[0]);
     dir_account_free(&s.found[1]);
+    free(s.names);
     free(attr);
     free(filter);
     free(dollar);

@@ -1,5 +1,6 @@
 #include "wire.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,4 +182,138 @@ bool wire_reference_accountless(const char *uri, const char *config)
     }
     ldap_free_urldesc(lud);
     return r;
+}
+
+/* GnuTLS's certificate status bits (gnutls_certificate_status_t), as
+ * libldap logs them in "peer cert untrusted or revoked (0x..)". */
+static const struct {
+    unsigned long bit;
+    const char *says;
+} cert_status[] = {
+    { 1UL << 10, "its certificate has expired" },
+    { 1UL << 9, "its certificate is not valid yet" },
+    { 1UL << 6, "its certificate is not signed by a CA in --cacert or "
+                "TLS_CACERT" },
+    { 1UL << 7, "its certificate's issuer is not a CA" },
+    { 1UL << 5, "its certificate is revoked" },
+    { 1UL << 8, "its certificate uses an insecure algorithm" },
+    { 1UL << 11, "its certificate's signature does not verify" },
+};
+
+/* The text of the first line of trace that starts with prefix, from
+ * its character skip on (up to the line's end, a final '.' dropped),
+ * malloc'd; NULL if none. */
+static char *trace_at(const char *trace, const char *prefix, size_t skip)
+{
+    for (const char *l = trace; l != NULL && *l != '\0';) {
+        const char *end = strchr(l, '\n');
+        size_t n = end != NULL ? (size_t)(end - l) : strlen(l);
+
+        if (n >= strlen(prefix) && strncmp(l, prefix, strlen(prefix)) == 0) {
+            const char *v = l + skip;
+
+            n -= skip;
+            while (n > 0 && (v[n - 1] == '.' || v[n - 1] == ' '
+                             || v[n - 1] == '\r'))
+                n--;
+            return xstrndup(v, n);
+        }
+        l = end != NULL ? end + 1 : NULL;
+    }
+    return NULL;
+}
+
+static char *trace_find(const char *trace, const char *prefix)
+{
+    return trace_at(trace, prefix, strlen(prefix));
+}
+
+static bool trace_has(const char *trace, const char *prefix)
+{
+    char *v = trace_find(trace, prefix);
+
+    free(v);
+    return v != NULL;
+}
+
+/* The last errno libldap logged for a connect ("connect errno: N", or
+ * "error on socket S: errno: N (...)" once a non-blocking connect is
+ * polled; a host name may have several addresses), but "in progress";
+ * or 0. */
+static int trace_errno(const char *trace)
+{
+    int e = 0;
+
+    for (const char *p = trace; (p = strstr(p, "errno: ")) != NULL;) {
+        int n;
+
+        p += strlen("errno: ");
+        n = (int)strtol(p, NULL, 10);
+        if (n != 0 && n != EINPROGRESS && n != EAGAIN)
+            e = n;
+    }
+    return e;
+}
+
+/* Whether the trace shows a TCP connection made. */
+static bool trace_connected(const char *trace)
+{
+    return trace_has(trace, "connect success")
+           || trace_has(trace, "ldap_pvt_connect: 0");
+}
+
+char *wire_connect_cause(const char *trace, const char *host)
+{
+    char *v, *r = NULL;
+
+    if (trace == NULL)
+        return NULL;
+    if (!trace_connected(trace)) {
+        int e = trace_errno(trace);
+
+        if (e != 0)
+            return xasprintf("could not connect: %s", strerror(e));
+        if (strstr(trace, "timed out") != NULL)
+            return xstrdup("could not connect: no answer in time");
+        return NULL;
+    }
+    /* Connected: TLS is what failed. */
+    if ((v = trace_find(trace, "TLS: peer cert untrusted or revoked (")) != NULL) {
+        unsigned long bits = strtoul(v, NULL, 16);
+
+        for (size_t i = 0; i < sizeof(cert_status) / sizeof(*cert_status); i++) {
+            char *more;
+
+            if (!(bits & cert_status[i].bit))
+                continue;
+            more = r != NULL ? xasprintf("%s; %s", r, cert_status[i].says)
+                             : xstrdup(cert_status[i].says);
+            free(r);
+            r = more;
+        }
+        if (r == NULL)
+            r = xasprintf("its certificate was not accepted (GnuTLS "
+                          "status %lx)", bits);
+        free(v);
+    } else if (trace_has(trace, "TLS: peer certificate is expired")) {
+        r = xstrdup("its certificate has expired");
+    } else if (trace_has(trace, "TLS: peer certificate not yet active")) {
+        r = xstrdup("its certificate is not valid yet");
+    } else if ((v = trace_at(trace, "TLS: hostname", 5)) != NULL
+               || (v = trace_at(trace, "TLS: unable to get", 5)) != NULL) {
+        r = xasprintf("%s: name the DC in -H as its certificate does", v);
+        free(v);
+    } else if ((v = trace_find(trace, "TLS: can't connect: ")) != NULL) {
+        /* OpenSSL's text names the cause, "certificate verify failed
+         * (certificate has expired)"; GnuTLS's often says nothing. */
+        if (strcmp(v, "(unknown error code)") != 0)
+            r = xasprintf("%s", v);
+        free(v);
+    }
+    if (r == NULL)
+        r = xstrdup("the TLS handshake failed: check that its certificate "
+                    "names it and that --cacert or TLS_CACERT holds its CA");
+    v = xasprintf("TLS with %s failed: %s", host, r);
+    free(r);
+    return v;
 }

@@ -43,4 +43,15 @@ bool wire_range(const char *attr, const char *name, unsigned long *lo,
  * domain. */
 bool wire_reference_accountless(const char *uri, const char *config);
 
+/*
+ * Why a connection failed, from what libldap logged while it tried
+ * (trace: its debug lines, LDAP_DEBUG_TRACE, newline-separated): libldap
+ * itself says only "Can't contact LDAP server".  host is the URI's host.
+ * Malloc'd, for example "could not connect: Connection refused" or "TLS
+ * with HOST failed: its certificate has expired"; the certificate advice
+ * only when the TCP connection was made.  NULL if the trace tells
+ * nothing (no connection attempt in it).
+ */
+char *wire_connect_cause(const char *trace, const char *host);
+
 #endif

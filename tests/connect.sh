@@ -76,6 +76,31 @@ run_dns "$WRAP_DIR/zone5" --timeout 3 -L WEB01
 rc 4
 err_has "ldap://dead.spn.test:389"
 
+t "an SRV answer over 8 KiB (301 DCs, truncated over UDP, whole over TCP) is read whole"
+{
+	printf 'SRV _ldap._tcp.dc._msdcs.spn.test 0 100 389 dc1.spn.test\n'
+	printf 'SRVS _ldap._tcp.dc._msdcs.spn.test 10 100 389 300 dc{i}.far.spn.test\n'
+} >"$WRAP_DIR/zone6"
+run_dns "$WRAP_DIR/zone6" -v -L WEB01
+rc 0
+err_has "connected to ldap://dc1.spn.test:389 (from DNS SRV _ldap._tcp.dc._msdcs.spn.test (301 records))"
+
+t "equal-weight SRV targets: the first tried varies between runs"
+if ((!_skip)); then
+	printf 'SRV _ldap._tcp.dc._msdcs.spn.test 0 100 389 dead%s.spn.test\n' a b c >"$WRAP_DIR/zone7"
+	cp "$WRAP_DIR/hosts" "$WRAP_DIR/hosts.saved"
+	printf '127.0.0.99 dead%s.spn.test\n' a b c >>"$WRAP_DIR/hosts"
+	firsts=()
+	for _ in $(seq 20); do
+		run_dns "$WRAP_DIR/zone7" --timeout 2 -L WEB01
+		firsts+=("$(grep -o 'ldap://dead[abc]' <<<"$err" | head -n 1)")
+	done
+	mv "$WRAP_DIR/hosts.saved" "$WRAP_DIR/hosts"
+	rc 4
+	n=$(printf '%s\n' "${firsts[@]}" | sort -u | grep -c .)
+	((n >= 2)) || _fail "20 runs all tried $(printf '%s ' "${firsts[@]}" | head -c 80) first"
+fi
+
 # ------------------------------------------------------------------ TLS
 t "GSSAPI inside TLS on a DC that forbids it: exit 3 with the DC's words"
 run -Z -L WEB01

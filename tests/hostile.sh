@@ -121,6 +121,89 @@ hs_run -D 'HTTP/absent\x00' WEB01
 rc 1
 err_has 'not registered'
 
+t "messages: an ambiguous account name counts and names the entries that came"
+hs_fake '{"entries": [
+ {"dn": "CN=V1,CN=Computers,DC=spn,DC=test", "attrs": {"sAMAccountName": ["VICTIM$"], "objectClass": ["computer"]}},
+ {"dn": "CN=V2,CN=Computers,DC=spn,DC=test", "attrs": {"sAMAccountName": ["victim$"], "objectClass": ["computer"]}},
+ {"dn": "CN=V3,CN=Users,DC=spn,DC=test", "attrs": {"sAMAccountName": ["victim$"], "objectClass": ["computer"]}}]}'
+hs_run -L victim
+rc 4
+err_line
+err_has "3 accounts match 'victim': "
+for v in "'CN=V1,CN=Computers,DC=spn,DC=test'" "'CN=V2,CN=Computers,DC=spn,DC=test'" "'CN=V3,CN=Users,DC=spn,DC=test'"; do
+	err_has "$v"
+done
+hs_fake '{"entries": [
+ {"dn": "CN=V1,CN=Computers,DC=spn,DC=test", "attrs": {"sAMAccountName": ["VICTIM$"], "objectClass": ["computer"]}},
+ {"dn": "CN=V2,CN=Users,DC=spn,DC=test", "attrs": {"sAMAccountName": ["victim"], "objectClass": ["user"]}}]}'
+hs_run -L victim
+rc 0
+out_has "CN=V1,CN=Computers,DC=spn,DC=test"
+
+# TLS failures: each names its cause.  An expired certificate (made valid
+# for a day, three days ago) and one that names another host.
+faketime -f -3d openssl req -x509 -newkey rsa:2048 -nodes -keyout "$hs_dir/old-key.pem" \
+	-out "$hs_dir/old.pem" -days 1 -subj /CN=fakeldap \
+	-addext "subjectAltName=IP:127.0.0.1,DNS:localhost" >/dev/null 2>&1
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$hs_dir/other-key.pem" \
+	-out "$hs_dir/other.pem" -days 2 -subj /CN=other \
+	-addext "subjectAltName=DNS:other.example" >/dev/null 2>&1
+# hs_tls CERT-BASENAME ARGS...: setspn over ldaps to a scripted server
+# serving that certificate, trusting it as its own CA.
+hs_tls() {
+	local c=$1
+	shift
+	hs_fake "$(hs_web01 '["HTTP/a"]')" --tls "$hs_dir/$c.pem" "$hs_dir/$c-key.pem"
+	LDAPCONF=/dev/null LDAPRC=none run -H "ldaps://127.0.0.1:$hs_port" --cacert "$hs_dir/$c.pem" \
+		--simple --bind-dn "CN=admin,$HS_BASE" --password-file "$hs_dir/pw" "$@"
+}
+
+t "messages: TLS with an expired certificate says it has expired"
+hs_tls old -L WEB01
+rc 4
+err_line
+err_has "TLS with 127.0.0.1 failed: its certificate has expired"
+[[ $err != *"(unknown error code)"* ]] || _fail "GnuTLS's empty text is shown: $err"
+[[ $err == *"as CN=admin,$HS_BASE:"* ]] || _fail "the bind DN is not named: $err"
+
+t "messages: TLS with a certificate naming another host names the mismatch"
+hs_tls other -L WEB01
+rc 4
+err_line
+err_has "TLS with 127.0.0.1 failed: hostname (127.0.0.1) does not match"
+err_has "name the DC in -H as its certificate does"
+
+t "messages: TLS with an untrusted CA says so"
+hs_fake "$(hs_web01 '["HTTP/a"]')"
+LDAPCONF=/dev/null LDAPRC=none run -H "ldaps://127.0.0.1:$hs_port" --cacert "$hs_dir/other.pem" \
+	--simple --bind-dn "CN=admin,$HS_BASE" --password-file "$hs_dir/pw" -L WEB01
+rc 4
+err_has "TLS with 127.0.0.1 failed: its certificate is not signed by a CA in --cacert or TLS_CACERT"
+
+t "messages: an unreachable host gets no certificate advice"
+hs_cleanup
+for hs_u in "ldaps://127.0.0.1:$hs_port" "ldap://127.0.0.1:$hs_port -Z"; do
+	# shellcheck disable=SC2086
+	LDAPCONF=/dev/null LDAPRC=none run -H $hs_u --cacert "$hs_dir/cert.pem" \
+		--simple --bind-dn "CN=admin,$HS_BASE" --password-file "$hs_dir/pw" -L WEB01
+	rc 4
+	err_line
+	err_has "could not connect: Connection refused"
+	[[ $err != *certificate* && $err != *CA* ]] || _fail "certificate advice for a closed port: $err"
+done
+
+t "messages: a server refusing StartTLS is told, not the certificate"
+hs_fake "$(hs_web01 '["HTTP/a"]' '' '"overrides": [{"op": "extended", "result": 52, "diagnostic": "00000000: LdapErr: DSID-0C091441, comment: Error initializing SSL/TLS"}]')" \
+	--starttls "$hs_dir/cert.pem" "$hs_dir/key.pem"
+LDAPCONF=/dev/null LDAPRC=none run -H "ldap://127.0.0.1:$hs_port" -Z --cacert "$hs_dir/cert.pem" \
+	--simple --bind-dn "CN=admin,$HS_BASE" --password-file "$hs_dir/pw" -L WEB01
+rc 4
+err_line
+err_has "StartTLS with ldap://127.0.0.1:$hs_port: Server is unavailable (52)"
+err_has "Error initializing SSL/TLS (the server refused StartTLS)"
+[[ $err != *certificate* ]] || _fail "certificate advice for a refused StartTLS: $err"
+n=$(jq -s '[.[] | select(.op == "bind")] | length' "$hs_dir/log")
+same "binds sent" "$n" 0
 # hs_bg ARGS...: setspn against the scripted server in the background;
 # $hs_bgpid, output in $hs_dir/bg.out and bg.err.
 hs_bg() {
@@ -172,6 +255,14 @@ if ((!_skip)); then
 	n=$(grep -c '^Updated object' <<<"$out")
 	same "Updated object lines vs applied" "$n" "$(hs_applied)"
 	out_has "Batch: 20 commands, $n done, 0 failed, $((20 - n)) not run"
+fi
+
+t "interrupted: ^C at the password prompt puts the terminal's echo back"
+if ((!_skip)); then
+	v=$(LDAPCONF=/dev/null LDAPRC=none python3 tests/ptyprompt.py "$SETSPN" \
+		--principal alice@SPN.TEST -H ldap://127.0.0.1:1 -L WEB01 2>&1)
+	same "echo at the prompt, how setspn ended, echo after" "$v" \
+		"prompt-echo=off signal=SIGINT after-echo=on"
 fi
 
 t "interrupted: a connection reset in a --json --batch: no SIGPIPE, the document is written"
@@ -258,12 +349,55 @@ v=$(jq '.batch.not_run | length' <<<"$out")
 hs_run --max-time x -L WEB01
 rc 2
 
+t "endless: --max-time striking while the server is frozen (SIGSTOP) mid-batch keeps the lines run in the JSON"
+if ((!_skip)); then
+	hs_fake "$(hs_web01 '["HTTP/seed"]' '' '"overrides": [{"op": "modify", "delay": 0.2}]')"
+	for i in $(seq 30); do echo "-S HTTP/mt$i.spn.test WEB01"; echo "-L WEB01"; done >"$hs_dir/batch-mt"
+	hs_bg --json --timeout 60 --max-time 4 --batch "$hs_dir/batch-mt"
+	for _ in $(seq 200); do
+		(($(hs_applied 2>/dev/null || echo 0) >= 3)) && break
+		sleep 0.02
+	done
+	kill -STOP "$hs_pid"
+	wait "$hs_bgpid"
+	rc=$?
+	kill -CONT "$hs_pid"
+	out=$(cat "$hs_dir/bg.out") err=$(cat "$hs_dir/bg.err")
+	rc 4
+	err_has "longer than --max-time 4 seconds"
+	added=$(jq '[.operations[] | select(.status == "added")] | length' <<<"$out")
+	applied=$(hs_applied)
+	# The write under way when the server froze may have been applied
+	# with its answer never sent: then the JSON must say so.
+	if ((applied == added + 1)); then
+		v=$(jq -r '[.operations[] | select(.status == "error")][0].error' <<<"$out")
+		[[ $v == *"may have been applied"* ]] || _fail "the write cut off does not say it may have been applied: $v"
+	else
+		same "added in JSON vs applied by the server" "$added" "$applied"
+	fi
+	((added >= 3)) || _fail "only $added lines kept"
+	ran=$(jq '.operations | length' <<<"$out")
+	v=$(jq '.batch.not_run | length' <<<"$out")
+	same "lines run + not run" "$((ran + v))" 60
+	((v > 0)) || _fail "nothing left not run: the freeze came too late"
+fi
+
 t "who: a failed sPNMappings read is said, not taken for success"
 hs_fake "$(hs_web01 '["HTTP/a"]' '' '"overrides": [{"op": "search", "dn": "CN=Directory Service,CN=Windows NT,CN=Services,CN=Configuration,DC=spn,DC=test", "result": 50, "diagnostic": "no access"}]')"
 hs_run -S HOST/alias.spn.test WEB01
 rc 0
 err_has "sPNMappings could not be read"
 err_has "no access"
+
+t "who: a cross-realm krbtgt alone is no ticket-granting ticket"
+python3 tests/mkccache.py "$hs_dir/xrealm.cc" alice@SPN.TEST krbtgt/OTHER.TEST@SPN.TEST
+KRB5CCNAME=FILE:$hs_dir/xrealm.cc run -H ldap://127.0.0.1:1 -L WEB01
+rc 3
+err_line
+err_has "no ticket-granting ticket for alice@SPN.TEST (krbtgt/SPN.TEST@SPN.TEST)"
+python3 tests/mkccache.py "$hs_dir/home.cc" alice@SPN.TEST krbtgt/OTHER.TEST@SPN.TEST krbtgt/SPN.TEST@SPN.TEST
+KRB5CCNAME=FILE:$hs_dir/home.cc run -H ldap://127.0.0.1:1 -L WEB01
+rc 4
 
 t "who: without TLS a bind with no SASL layer is refused whatever --min-ssf"
 if ((!_skip)) && [[ -n ${TESTDC_URI:-} ]]; then

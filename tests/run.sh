@@ -2,7 +2,8 @@
 # The whole test suite: unit tests, then the command-line tests against a
 # throwaway Samba AD DC that this script starts and always stops, the shell
 # completions' tests and the Ansible module's (on the same DC).  Ends
-# with "N passed, N failed"; exits non-zero on any failure.
+# with "N passed, N failed"; exits non-zero on any failure, and when a
+# process of its test DCs (the two-DC test's included) outlives their stop.
 #
 #   bash tests/run.sh            everything
 #   ONLY=-Q bash tests/run.sh    only CLI tests whose name contains "-Q"
@@ -102,6 +103,36 @@ fi
 . tests/fidelity.sh
 summary
 sweep_reports "a run outside lib.sh's run (tests/hostile, a background setspn)"
+
+# The processes working in or writing into DIR... (by working directory
+# or stdout: samba runs in its DC's directory, its log on stdout), but
+# this shell's own.
+dc_leftovers() {
+	local p d l
+	for p in /proc/[0-9]*; do
+		[[ ${p#/proc/} == "$$" || ${p#/proc/} == "$BASHPID" ]] && continue
+		for l in "$(readlink "$p/cwd" 2>/dev/null)" "$(readlink "$p/fd/1" 2>/dev/null)"; do
+			for d in "$@"; do
+				if [[ $l == "$d" || $l == "$d/"* ]]; then
+					printf '%s (%s)\n' "${p#/proc/}" "$(cat "$p/comm" 2>/dev/null)"
+					continue 3
+				fi
+			done
+		done
+	done
+}
+# Nothing of this run's DCs may outlive it: stop the DC now, then look for
+# any process of its directory or of the two-DC test's.
+dc_dirs=("$dcdir")
+[[ -z ${two:-} ]] || dc_dirs+=("$two")
+bash tests/dc/testdc.sh stop "$dcdir" >/dev/null 2>&1 ||
+	{ echo "FAIL: the test DC does not stop"; FAIL=$((FAIL + 1)); }
+left=$(dc_leftovers "${dc_dirs[@]}")
+if [[ -n $left ]]; then
+	printf 'FAIL: processes of the test DCs (%s) still run:\n' "${dc_dirs[*]}"
+	printf '%s\n' "$left" | sed 's/^/  /'
+	FAIL=$((FAIL + 1))
+fi
 
 echo "$PASS passed, $FAIL failed"
 ((FAIL == 0))

@@ -1,9 +1,14 @@
 #!/usr/bin/env python3
 """A tiny authoritative DNS responder for tests: answers SRV and A queries
-from a zone file on ADDRESS:53/udp, NXDOMAIN for anything else, and exits
+from a zone file on ADDRESS:53, NXDOMAIN for anything else, and exits
 after --lifetime seconds.  Zone lines: "SRV name priority weight port
-target" or "A name address".  Loopback only; nothing is forwarded."""
+target" or "A name address", or "SRVS name priority weight port COUNT
+target-with-{i}" for COUNT records at once.  Over UDP an answer longer
+than 512 bytes (no EDNS) comes truncated (TC set, no records), so the
+client asks again over TCP, where it comes whole.  Loopback only;
+nothing is forwarded."""
 import argparse
+import select
 import socket
 import struct
 import time
@@ -15,6 +20,11 @@ def read_zone(path):
         for line in f:
             w = line.split()
             if not w or w[0].startswith("#"):
+                continue
+            if w[0].upper() == "SRVS":
+                for i in range(int(w[5])):
+                    zone.setdefault(("SRV", w[1].lower().rstrip(".")), []).append(
+                        w[2:5] + [w[6].replace("{i}", str(i))])
                 continue
             zone.setdefault((w[0].upper(), w[1].lower().rstrip(".")), []).append(w[2:])
     return zone
@@ -37,7 +47,7 @@ def parse_question(msg):
     return ".".join(labels).lower(), qtype, pos + 5
 
 
-def answer(msg, zone):
+def answer(msg, zone, udp=False):
     qid, = struct.unpack("!H", msg[:2])
     name, qtype, end = parse_question(msg)
     question = msg[12:end]
@@ -53,7 +63,34 @@ def answer(msg, zone):
         body += b"\xc0\x0c" + struct.pack("!HHIH", qtype, 1, 60, len(rdata)) + rdata
     rcode = 0 if records else 3
     flags = 0x8400 | rcode  # response, authoritative
+    if udp and 12 + len(question) + len(body) > 512:
+        flags |= 0x0200  # TC: ask again over TCP
+        return struct.pack("!HHHHHH", qid, flags, 1, 0, 0, 0) + question
     return struct.pack("!HHHHHH", qid, flags, 1, len(records), 0, 0) + question + body
+
+
+def recv_all(c, n):
+    data = b""
+    while len(data) < n:
+        more = c.recv(n - len(data))
+        if not more:
+            raise EOFError
+        data += more
+    return data
+
+
+def serve_tcp(c, zone):
+    """Length-prefixed queries on one connection, until it closes."""
+    c.settimeout(2)
+    try:
+        while True:
+            n, = struct.unpack("!H", recv_all(c, 2))
+            reply = answer(recv_all(c, n), zone)
+            c.sendall(struct.pack("!H", len(reply)) + reply)
+    except (EOFError, OSError, IndexError, struct.error, UnicodeError):
+        pass
+    finally:
+        c.close()
 
 
 def main():
@@ -68,19 +105,23 @@ def main():
     zone = read_zone(a.zone)
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind((a.address, 53))
-    s.settimeout(0.5)
+    t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    t.bind((a.address, 53))
+    t.listen(8)
     if a.ready:
         open(a.ready, "w").close()
     end = time.time() + a.lifetime
     while time.time() < end:
-        try:
+        ready, _, _ = select.select([s, t], [], [], 0.5)
+        if t in ready:
+            serve_tcp(t.accept()[0], zone)
+        if s in ready:
             msg, peer = s.recvfrom(4096)
-        except socket.timeout:
-            continue
-        try:
-            s.sendto(answer(msg, zone), peer)
-        except (IndexError, struct.error, UnicodeError):
-            pass
+            try:
+                s.sendto(answer(msg, zone, udp=True), peer)
+            except (IndexError, struct.error, UnicodeError):
+                pass
 
 
 if __name__ == "__main__":

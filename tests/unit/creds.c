@@ -59,10 +59,55 @@ static void creds_hints(void **state)
     }
 }
 
+/* Only krbtgt/REALM@REALM of the client's realm is its TGT. */
+static void creds_home_tgts(void **state)
+{
+    static const struct {
+        const char *client, *server;
+        bool home;
+    } cases[] = {
+        { "alice@SPN.TEST", "krbtgt/SPN.TEST@SPN.TEST", true },
+        { "WEB01$@SPN.TEST", "krbtgt/SPN.TEST@SPN.TEST", true },
+        /* cross-realm, either way round */
+        { "alice@SPN.TEST", "krbtgt/OTHER.TEST@SPN.TEST", false },
+        { "alice@SPN.TEST", "krbtgt/SPN.TEST@OTHER.TEST", false },
+        /* another realm's own TGT */
+        { "alice@SPN.TEST", "krbtgt/OTHER.TEST@OTHER.TEST", false },
+        /* realms are case-sensitive */
+        { "alice@SPN.TEST", "krbtgt/spn.test@SPN.TEST", false },
+        /* not a TGT */
+        { "alice@SPN.TEST", "ldap/dc1.spn.test@SPN.TEST", false },
+        { "alice@SPN.TEST", "krbtgt@SPN.TEST", false },
+        { "alice@SPN.TEST", "krbtgt/SPN.TEST/x@SPN.TEST", false },
+        { "alice@SPN.TEST", "krbtgz/SPN.TEST@SPN.TEST", false },
+        { "alice@SPN.TEST", "KRBTGT/SPN.TEST@SPN.TEST", false },
+    };
+    krb5_context kc;
+
+    (void)state;
+    assert_int_equal(krb5_init_context(&kc), 0);
+    for (size_t i = 0; i < NCASES(cases); i++) {
+        krb5_principal c = NULL, s = NULL;
+
+        assert_int_equal(krb5_parse_name(kc, cases[i].client, &c), 0);
+        assert_int_equal(krb5_parse_name(kc, cases[i].server, &s), 0);
+        if (creds_home_tgt(kc, c, s) != cases[i].home)
+            fail_msg("case #%zu: %s for %s: %s, expected %s", i,
+                     cases[i].server, cases[i].client,
+                     cases[i].home ? "no TGT" : "TGT",
+                     cases[i].home ? "TGT" : "no TGT");
+        krb5_free_principal(kc, c);
+        krb5_free_principal(kc, s);
+    }
+    assert_false(creds_home_tgt(kc, NULL, NULL));
+    krb5_free_context(kc);
+}
+
 int unit_creds(void)
 {
     static const struct CMUnitTest tests[] = {
         cmocka_unit_test(creds_hints),
+        cmocka_unit_test(creds_home_tgts),
     };
 
     return cmocka_run_group_tests_name("creds", tests, NULL, NULL);

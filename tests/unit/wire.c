@@ -343,6 +343,72 @@ static void wire_references(void **state)
 
 /* ------------------------------------------------------------ account */
 
+/* libldap's debug lines of a failed connect, as GnuTLS builds log them. */
+static void wire_connect_causes(void **state)
+{
+#define TCP_OK "ldap_connect_to_host: Trying 127.0.0.1:636\n" \
+               "ldap_pvt_connect: fd: 3 tm: 5 async: 0\n" \
+               "attempting to connect: \nconnect errno: 115\n" \
+               "ldap_int_poll: fd: 3 tm: 5\nldap_pvt_connect: 0\n"
+    static const struct {
+        const char *trace, *want; /* want: the whole text; NULL: none */
+    } cases[] = {
+        { "ldap_pvt_connect: fd: 3 tm: -1 async: 0\nattempting to connect: "
+          "\nconnect errno: 111\nldap_close_socket: 3\n",
+          "could not connect: Connection refused" },
+        { "attempting to connect: \nconnect errno: 115\nldap_int_poll: fd: 3"
+          " tm: 5\nldap_is_socket_ready: error on socket 3: errno: 111 "
+          "(Connection refused)\nldap_pvt_connect: -1\n",
+          "could not connect: Connection refused" },
+        { "connect errno: 115\nldap_int_poll: timed out\n",
+          "could not connect: no answer in time" },
+        { TCP_OK "TLS: peer cert untrusted or revoked (0x402)\n"
+                 "TLS: can't connect: (unknown error code).\n",
+          "TLS with dc1 failed: its certificate has expired" },
+        { TCP_OK "TLS: peer cert untrusted or revoked (0x42)\n",
+          "TLS with dc1 failed: its certificate is not signed by a CA in "
+          "--cacert or TLS_CACERT" },
+        { TCP_OK "TLS: peer cert untrusted or revoked (0x600)\n",
+          "TLS with dc1 failed: its certificate has expired; its certificate "
+          "is not valid yet" },
+        { TCP_OK "TLS: peer cert untrusted or revoked (0x2)\n",
+          "TLS with dc1 failed: its certificate was not accepted (GnuTLS "
+          "status 2)" },
+        { TCP_OK "TLS: peer certificate is expired\n",
+          "TLS with dc1 failed: its certificate has expired" },
+        { TCP_OK "TLS: hostname (dc1) does not match common name in "
+                 "certificate (other).\nTLS: can't connect: (unknown error "
+                 "code).\n",
+          "TLS with dc1 failed: hostname (dc1) does not match common name in "
+          "certificate (other): name the DC in -H as its certificate does" },
+        /* OpenSSL builds say it in the handshake's error */
+        { "connect success\nTLS: can't connect: error:0A000086:SSL routines::"
+          "certificate verify failed (certificate has expired).\n",
+          "TLS with dc1 failed: error:0A000086:SSL routines::certificate "
+          "verify failed (certificate has expired)" },
+        { TCP_OK "TLS: can't connect: (unknown error code).\n",
+          "TLS with dc1 failed: the TLS handshake failed: check that its "
+          "certificate names it and that --cacert or TLS_CACERT holds its CA" },
+        /* nothing to tell */
+        { "ldap_create\n", NULL },
+        { "", NULL },
+        { NULL, NULL },
+    };
+#undef TCP_OK
+
+    (void)state;
+    for (size_t i = 0; i < NCASES(cases); i++) {
+        char *got = wire_connect_cause(cases[i].trace, "dc1");
+
+        if (cases[i].want == NULL ? got != NULL
+                                  : got == NULL || strcmp(got, cases[i].want) != 0)
+            fail_msg("case #%zu: \"%s\", expected \"%s\"", i,
+                     got ? got : "(none)",
+                     cases[i].want ? cases[i].want : "(none)");
+        free(got);
+    }
+}
+
 int unit_wire(void)
 {
     static const struct CMUnitTest tests[] = {
@@ -355,6 +421,7 @@ int unit_wire(void)
         cmocka_unit_test(wire_range_forms),
         cmocka_unit_test(wire_range_refused),
         cmocka_unit_test(wire_references),
+        cmocka_unit_test(wire_connect_causes),
     };
 
     return cmocka_run_group_tests_name("wire", tests, NULL, NULL);
