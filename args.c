@@ -24,16 +24,16 @@ static char *bad_value(const char *before, const char *value,
 /* The verbs: switch letter (the Setspn verbs) or long option (ours), and
  * the name JSON reports. */
 static const struct {
-    char letter;          /* upper case; matched case-insensitively; 0: none */
     const char *long_opt; /* "--verify", or NULL */
-    enum verb verb;
     const char *name;
+    enum verb verb;
+    char letter;          /* upper case; matched case-insensitively; 0: none */
 } verbs[] = {
-    { 'L', NULL, VERB_LIST, "list" },   { 'S', NULL, VERB_ADD_CHECK, "add" },
-    { 'A', NULL, VERB_ADD, "add" },     { 'D', NULL, VERB_DELETE, "delete" },
-    { 'Q', NULL, VERB_QUERY, "query" }, { 'R', NULL, VERB_RESET, "reset" },
-    { 'X', NULL, VERB_SCAN, "scan" },
-    { 0, "--verify", VERB_VERIFY, "verify" },
+    { NULL, "list", VERB_LIST, 'L' },     { NULL, "add", VERB_ADD_CHECK, 'S' },
+    { NULL, "add", VERB_ADD, 'A' },       { NULL, "delete", VERB_DELETE, 'D' },
+    { NULL, "query", VERB_QUERY, 'Q' },   { NULL, "reset", VERB_RESET, 'R' },
+    { NULL, "scan", VERB_SCAN, 'X' },
+    { "--verify", "verify", VERB_VERIFY, 0 },
 };
 
 #define NVERBS (sizeof(verbs) / sizeof(verbs[0]))

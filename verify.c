@@ -53,6 +53,8 @@ struct vctx {
  * (quote.h), as -L prints it: the finding's text holds it so. */
 static char *safe(const char *s)
 {
+    if (s == NULL)
+        s = "";
     return quote_display(s, strlen(s));
 }
 
