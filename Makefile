@@ -50,8 +50,9 @@ ALL_LDFLAGS = $(LDFLAGS) $(SAN_LDFLAGS)
 
 CORE_OBJS := spn.o account.o filter.o quote.o status.o args.o output.o \
              scan.o batch.o report.o discover.o msg.o xalloc.o entry.o \
-             plan.o wire.o fold.o
-OBJS      := setspn.o verbs.o session.o ldap_ops.o conn.o creds.o $(CORE_OBJS)
+             plan.o wire.o fold.o fixcmd.o
+OBJS      := setspn.o verbs.o verify.o ticket.o session.o ldap_ops.o conn.o \
+             creds.o $(CORE_OBJS)
 HEADERS   := $(wildcard *.h)
 
 # Every object depends on this stamp, rewritten only when the compiler or
@@ -155,7 +156,14 @@ VALGRIND_ONLY ?= @(fixture*|no arguments*|unknown option*|$\
                  --batch carries on*|--batch --json*|no -H and no URI*|$\
                  StartTLS*|$\
                  ldaps:// with --cacert|--keytab: a ticket*|$\
-                 --principal with --password-file|expired ticket*)
+                 --principal with --password-file|expired ticket*|$\
+                 --verify of the seed*|--verify after running*|$\
+                 --verify: the encryption-type fix*|$\
+                 --verify --service-keytab: a fresh*|$\
+                 --verify --service-keytab: stale*|$\
+                 --verify of an exact duplicate*|--json --verify*|$\
+                 --batch of --verify*|--verify with no ticket*|$\
+                 --verify --keytab*)
 
 check-valgrind:
 ifeq ($(SANITIZE),1)

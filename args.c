@@ -21,16 +21,19 @@ static char *bad_value(const char *before, const char *value,
     return m;
 }
 
-/* The Setspn verbs: switch letter, and the name JSON reports. */
+/* The verbs: switch letter (the Setspn verbs) or long option (ours), and
+ * the name JSON reports. */
 static const struct {
-    char letter; /* upper case; matched case-insensitively */
-    enum verb verb;
+    const char *long_opt; /* "--verify", or NULL */
     const char *name;
+    enum verb verb;
+    char letter;          /* upper case; matched case-insensitively; 0: none */
 } verbs[] = {
-    { 'L', VERB_LIST, "list" },     { 'S', VERB_ADD_CHECK, "add" },
-    { 'A', VERB_ADD, "add" },       { 'D', VERB_DELETE, "delete" },
-    { 'Q', VERB_QUERY, "query" },   { 'R', VERB_RESET, "reset" },
-    { 'X', VERB_SCAN, "scan" },
+    { NULL, "list", VERB_LIST, 'L' },     { NULL, "add", VERB_ADD_CHECK, 'S' },
+    { NULL, "add", VERB_ADD, 'A' },       { NULL, "delete", VERB_DELETE, 'D' },
+    { NULL, "query", VERB_QUERY, 'Q' },   { NULL, "reset", VERB_RESET, 'R' },
+    { NULL, "scan", VERB_SCAN, 'X' },
+    { "--verify", "verify", VERB_VERIFY, 0 },
 };
 
 #define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
@@ -49,6 +52,8 @@ const char *args_verb_switch(enum verb v)
     static char sw[NVERBS][3];
     size_t k = verb_index(v);
 
+    if (verbs[k].long_opt != NULL)
+        return verbs[k].long_opt;
     sw[k][0] = '-';
     sw[k][1] = verbs[k].letter;
     return sw[k];
@@ -79,6 +84,8 @@ static char *parse_int(const char *opt, const char *arg, int min, int max,
     return NULL;
 }
 
+static char *set_verb(struct request *r, enum verb v);
+
 /* Long options: "--name", "--name=value" or "--name value". */
 static char *parse_long(const char *arg, int argc, char *const argv[],
                         int *i, struct options *o)
@@ -90,12 +97,13 @@ static char *parse_long(const char *arg, int argc, char *const argv[],
         "--uri",     "--timeout",   "--page-size",     "--batch",
         "--domain",  "--cacert",    "--min-ssf",       "--bind-dn",
         "--keytab",  "--principal", "--password-file", "--max-time",
-        "--value-range",
+        "--value-range", "--service-keytab",
     };
     static const char *const flags[] = { "--help", "--version", "--verbose",
                                          "--json", "--dry-run",
                                          "--idempotent", "--stop-on-error",
-                                         "--starttls", "--simple" };
+                                         "--starttls", "--simple",
+                                         "--verify" };
     bool needs = false, known = false;
 
     for (size_t k = 0; k < sizeof(with_value) / sizeof(*with_value); k++)
@@ -134,6 +142,8 @@ static char *parse_long(const char *arg, int argc, char *const argv[],
         o->starttls = true;
     else if (IS("--simple"))
         o->simple = true;
+    else if (IS("--verify"))
+        return set_verb(&o->req, VERB_VERIFY);
     else if (IS("--min-ssf"))
         return parse_int("--min-ssf", value, 0, 256, &o->min_ssf);
     else if (IS("--timeout"))
@@ -175,6 +185,8 @@ static char *parse_long(const char *arg, int argc, char *const argv[],
         o->principal = value;
     else if (IS("--password-file"))
         o->password_file = value;
+    else if (IS("--service-keytab"))
+        o->req.service_keytab = value;
     else
         return bad_value("unknown option", arg, "");
 #undef IS
@@ -225,7 +237,7 @@ static char *parse_short(const char *arg, int argc, char *const argv[],
         break;
     }
     for (size_t k = 0; k < sizeof(verbs) / sizeof(*verbs); k++)
-        if (verbs[k].letter == up)
+        if (verbs[k].letter != 0 && verbs[k].letter == up)
             return set_verb(r, verbs[k].verb);
     switch (up) {
     case 'F':
@@ -275,6 +287,9 @@ static char *check_request(struct options *o, const char *pos[], int npos)
     case VERB_SCAN:
         want = 0;
         break;
+    case VERB_VERIFY: /* SPN [ACCOUNT] */
+        want = npos >= 2 ? 2 : 1;
+        break;
     default:
         want = 1;
         break;
@@ -283,7 +298,8 @@ static char *check_request(struct options *o, const char *pos[], int npos)
         static const char *const needs[] = { "", "an account",
                                              "an SPN and an account" };
         return xasprintf("%s needs %s", args_verb_switch(r->verb),
-                       r->verb == VERB_QUERY ? "an SPN" : needs[want]);
+                       r->verb == VERB_QUERY || r->verb == VERB_VERIFY
+                           ? "an SPN" : needs[want]);
     }
     if (npos > want)
         return bad_value("unexpected argument", pos[want], "");
@@ -291,7 +307,7 @@ static char *check_request(struct options *o, const char *pos[], int npos)
     if (want == 2) {
         r->spn = pos[0];
         r->account = pos[1];
-    } else if (r->verb == VERB_QUERY) {
+    } else if (r->verb == VERB_QUERY || r->verb == VERB_VERIFY) {
         r->spn = pos[0];
     } else if (want == 1) {
         r->account = pos[0];
@@ -299,9 +315,11 @@ static char *check_request(struct options *o, const char *pos[], int npos)
 
     if ((r->forest || r->ndomains > 0) && r->verb != VERB_ADD_CHECK
         && r->verb != VERB_ADD && r->verb != VERB_QUERY
-        && r->verb != VERB_SCAN)
-        return xasprintf("%s applies only to -S, -A, -Q and -X",
+        && r->verb != VERB_SCAN && r->verb != VERB_VERIFY)
+        return xasprintf("%s applies only to -S, -A, -Q, -X and --verify",
                        r->forest ? "-F" : "-T");
+    if (r->service_keytab != NULL && r->verb != VERB_VERIFY)
+        return xasprintf("--service-keytab applies only to --verify");
     if (r->kind != KIND_ANY && r->account == NULL)
         return xasprintf("%s applies only to switches that take an account",
                        r->kind == KIND_COMPUTER ? "-C" : "-U");
@@ -328,10 +346,13 @@ static char *check_credentials(const struct options *o)
 /* The Setspn.exe switch letters, which also take Windows' '/'. */
 #define SETSPN_LETTERS "RSADLQXFTCUPrsadlqxftcup"
 
-/* Options a batch line may carry: verbs, their modifiers, --idempotent. */
+/* Options a batch line may carry: verbs, their modifiers, --idempotent,
+ * --verify and its --service-keytab. */
 static bool line_option(const char *a)
 {
-    if (strcmp(a, "--idempotent") == 0)
+    if (strcmp(a, "--idempotent") == 0 || strcmp(a, "--verify") == 0
+        || strcmp(a, "--service-keytab") == 0
+        || strncmp(a, "--service-keytab=", 17) == 0)
         return true;
     return a[1] != '-' && a[1] != '\0' && a[2] == '\0'
            && strchr(SETSPN_LETTERS, a[1]) != NULL;

@@ -19,7 +19,8 @@ enum verb {
     VERB_DELETE,     /* -D */
     VERB_QUERY,      /* -Q */
     VERB_RESET,      /* -R */
-    VERB_SCAN        /* -X */
+    VERB_SCAN,       /* -X */
+    VERB_VERIFY      /* --verify */
 };
 
 #define MAX_DOMAINS 16
@@ -34,6 +35,7 @@ struct request {
     size_t ndomains;
     bool no_progress;    /* -P */
     bool idempotent;     /* --idempotent */
+    const char *service_keytab; /* --service-keytab FILE (--verify) */
 };
 
 struct options {
@@ -78,7 +80,7 @@ char *args_parse(int argc, char *const argv[], struct options *o);
  * line).  Returns NULL or a malloc'd message. */
 char *args_parse_line(int argc, char *const argv[], struct request *q);
 
-/* The switch letter of a verb, for messages ("-S"). */
+/* The switch of a verb, for messages ("-S", "--verify"). */
 const char *args_verb_switch(enum verb v);
 /* Its name in the JSON document ("add"). */
 const char *args_verb_name(enum verb v);

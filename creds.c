@@ -299,8 +299,10 @@ void creds_release(void)
  * wiped whole. */
 #define PASSWORD_BUF 4096
 
-enum status creds_check_secret_file(const char *path, const char *what,
-                                    char **msg)
+/* A secret file must be a regular file (a FIFO or a device could block
+ * or never end); with owner_only, readable by its owner alone. */
+static enum status check_file(const char *path, const char *what,
+                              bool owner_only, char **msg)
 {
     struct stat sb;
     int fd;
@@ -326,12 +328,23 @@ enum status creds_check_secret_file(const char *path, const char *what,
     if (!S_ISREG(sb.st_mode))
         return say(msg, ST_INVALID, "%s %s is not a regular file", what,
                    path);
-    if ((sb.st_mode & 077) != 0)
+    if (owner_only && (sb.st_mode & 077) != 0)
         return say(msg, ST_INVALID, "%s %s is open to others (mode %04o): "
                                     "it must be readable by its owner only "
                                     "(mode 0600 or 0400: chmod 600 %s)",
                    what, path, (unsigned)(sb.st_mode & 07777), path);
     return ST_OK;
+}
+
+enum status creds_check_secret_file(const char *path, const char *what,
+                                    char **msg)
+{
+    return check_file(path, what, true, msg);
+}
+
+enum status creds_check_service_keytab(const char *path, char **msg)
+{
+    return check_file(path, "the keytab", false, msg);
 }
 
 void creds_no_core(void)
@@ -474,4 +487,14 @@ void creds_wipe_password(char **password)
     explicit_bzero(*password, PASSWORD_BUF);
     free(*password);
     *password = NULL;
+}
+
+const char *creds_ccache_name(void)
+{
+    static char name[64];
+
+    if (mem_cc == NULL)
+        return NULL;
+    snprintf(name, sizeof(name), "MEMORY:setspn-%ld", (long)getpid());
+    return name;
 }

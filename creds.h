@@ -30,6 +30,9 @@ enum status creds_acquire(const struct creds *creds, char **principal,
 
 /* Destroys the private cache, if one was made. */
 void creds_release(void);
+/* The private cache's name ("MEMORY:..."), or NULL when the caller's
+ * default cache is used. */
+const char *creds_ccache_name(void);
 
 /* Reads a password: the first line of file, or without one a no-echo
  * prompt on the terminal naming who.  Never from the command line.  On
@@ -46,6 +49,11 @@ void creds_wipe_password(char **password);
  * other types than FILE: pass. */
 enum status creds_check_secret_file(const char *path, const char *what,
                                     char **msg);
+/* The service's keytab that --verify --service-keytab reads: a regular
+ * file, but (unlike creds_check_secret_file) of any mode: it is only read,
+ * never written, and a service's keytab is rightly shared with the
+ * service's group (0640).  Keytab names of other types than FILE: pass. */
+enum status creds_check_service_keytab(const char *path, char **msg);
 /* No core dump from here on (a password or key is in memory). */
 void creds_no_core(void);
 

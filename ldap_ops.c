@@ -1,5 +1,6 @@
 #include "ldap_ops.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -863,5 +864,112 @@ done:
     entry_free(&before.entry);
     free(stay);
     free(q);
+    return st;
+}
+
+/* ------------------------------------------------------------ --verify */
+
+void dir_account_info_free(struct dir_account_info *a)
+{
+    if (a == NULL)
+        return;
+    free(a->dn);
+    free(a->sam);
+    free(a->dns_host);
+    memset(a, 0, sizeof(*a));
+}
+
+/* A whole-number attribute, or false when absent or not a number. */
+static bool number_value(LDAP *ld, LDAPMessage *e, const char *attr,
+                         long long *out)
+{
+    char *v = conn_first_value(ld, e, attr);
+    char *end = NULL;
+    bool ok = false;
+
+    if (v != NULL) {
+        errno = 0;
+        *out = strtoll(v, &end, 10);
+        ok = errno == 0 && end != v && *end == '\0';
+    }
+    free(v);
+    return ok;
+}
+
+static enum status info_entry(struct conn *c, LDAPMessage *e, void *ctx)
+{
+    struct dir_account_info *a = ctx;
+    LDAP *ld = conn_ld(c);
+    char *dn;
+    long long n;
+
+    if (a->dn != NULL)
+        return ST_OK;
+    dn = ldap_get_dn(ld, e);
+    a->dn = xstrdup(dn ? dn : "");
+    ldap_memfree(dn);
+    a->sam = conn_first_value(ld, e, "sAMAccountName");
+    a->dns_host = conn_first_value(ld, e, "dNSHostName");
+    a->computer = has_value(ld, e, "objectClass", "computer");
+    if ((a->has_uac = number_value(ld, e, "userAccountControl", &n)))
+        a->uac = (unsigned long)n;
+    if ((a->has_enctypes = number_value(ld, e,
+                                        "msDS-SupportedEncryptionTypes", &n)))
+        a->enctypes = (unsigned long)n;
+    if ((a->has_kvno = number_value(ld, e, "msDS-KeyVersionNumber", &n)))
+        a->kvno = (long)n;
+    if ((a->has_pwd_last_set = number_value(ld, e, "pwdLastSet", &n)))
+        a->pwd_last_set = n;
+    return ST_OK;
+}
+
+enum status dir_read_account_info(struct conn *c, const char *dn,
+                                  struct dir_account_info *out)
+{
+    static char a_uac[] = "userAccountControl";
+    static char a_enc[] = "msDS-SupportedEncryptionTypes";
+    static char a_kvno[] = "msDS-KeyVersionNumber";
+    static char a_pwd[] = "pwdLastSet";
+    /* msDS-KeyVersionNumber is constructed: a base search only. */
+    char *attrs[] = { A_SAM, A_DNSHOST, A_OBJECTCLASS, a_uac, a_enc,
+                      a_kvno, a_pwd, NULL };
+    enum status st;
+
+    memset(out, 0, sizeof(*out));
+    st = search_paged(c, dn, LDAP_SCOPE_BASE, "(objectClass=*)", attrs,
+                      info_entry, out);
+    if (st == ST_OK && out->dn == NULL)
+        st = conn_fail(c, ST_NOT_FOUND, "no object %s", dn);
+    if (st != ST_OK)
+        dir_account_info_free(out);
+    return st;
+}
+
+static enum status dn_entry(struct conn *c, LDAPMessage *e, void *ctx)
+{
+    struct values_ctx *m = ctx;
+    char *dn = ldap_get_dn(conn_ld(c), e);
+
+    m->v = xrealloc(m->v, (m->n + 1) * sizeof(*m->v));
+    m->v[m->n++] = xstrdup(dn ? dn : "");
+    ldap_memfree(dn);
+    return ST_OK;
+}
+
+enum status dir_find_by_dns_host(struct conn *c, const char *base,
+                                 const char *host, char ***dns, size_t *n)
+{
+    char *attrs[] = { A_SAM, NULL };
+    char *filter = filter_equals("dNSHostName", host, false);
+    struct values_ctx m = { NULL, 0 };
+    enum status st;
+
+    if (filter == NULL)
+        abort();
+    st = search_paged(c, base, LDAP_SCOPE_SUBTREE, filter, attrs, dn_entry,
+                      &m);
+    free(filter);
+    *dns = m.v;
+    *n = m.n;
     return st;
 }

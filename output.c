@@ -104,6 +104,23 @@ void text_render(FILE *f, const struct event *ev)
             fputc('\n', f);
         }
         break;
+    case EV_CHECK: {
+        /* The finding holds directory data in its printed form already;
+         * quote_message leaves that as it is and escapes any stray byte. */
+        static const char *const results[] = { "ok", "warn", "FAIL" };
+        char *q = quote_message(ev->text != NULL ? ev->text : "");
+
+        fprintf(f, "%-4s %-7s %s\n", results[ev->result],
+                ev->label != NULL ? ev->label : "", q);
+        free(q);
+        for (size_t i = 0; i < ev->nvalues; i++) {
+            /* shell words (fixcmd.h): printable, or $'...' escaped */
+            q = quote_message(ev->values[i]);
+            fprintf(f, "fix: %s\n", q);
+            free(q);
+        }
+        break;
+    }
     case EV_ACCOUNT:
     case EV_LDIF:
     case EV_NOTE:

@@ -242,6 +242,17 @@ static void json_render(const struct event *ev)
                                   json_integer(ev->lines[i]));
         json_object_set_new(rep.doc, "batch", x);
         break;
+    case EV_CHECK: {
+        static const char *const results[] = { "ok", "warn", "fail" };
+
+        x = json_object();
+        json_object_set_new(x, "check", jstr(ev->label));
+        json_object_set_new(x, "result", jstr(results[ev->result]));
+        json_object_set_new(x, "detail", jstr(ev->text));
+        json_object_set_new(x, "fix", jvals(ev->values, NULL, ev->nvalues));
+        json_array_append_new(array_in(o, "checks"), x);
+        break;
+    }
     default:
         break; /* text only */
     }

@@ -33,7 +33,17 @@ enum event_kind {
     EV_FAILURE,    /* text: stderr, and the operation's (or run's) error */
     EV_OUTCOME,    /* status: how the operation ended */
     EV_DC,         /* label (URI), dn (its domain) */
-    EV_BATCH       /* count (lines), done, failed, lines (not run), nlines */
+    EV_BATCH,      /* count (lines), done, failed, lines (not run), nlines */
+    EV_CHECK       /* --verify: label (the check's name), result, text (the
+                    * finding, directory data in its printed form:
+                    * quote.h), values (the commands that fix it) */
+};
+
+/* How a --verify check came out. */
+enum check_result {
+    CHECK_OK,
+    CHECK_WARN,
+    CHECK_FAIL
 };
 
 struct event {
@@ -50,6 +60,7 @@ struct event {
     const int *lines;
     size_t nlines;
     enum status status;
+    enum check_result result;
 };
 
 void report_init(bool json, bool dry_run);

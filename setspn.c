@@ -4,9 +4,10 @@
  *
  * The front end: parse and check every command, connect once, hand each
  * command to its verb, exit with the most severe outcome.  Where things
- * live: verbs.c (the Setspn verbs), plan.c (who conflicts), session.c
- * (connections, scopes, deadline, accounts), ldap_ops.c and conn.c (the
- * directory), report.c and output.c (records, as JSON or Setspn.exe text).
+ * live: verbs.c (the Setspn verbs), verify.c (--verify), plan.c (who
+ * conflicts), session.c (connections, scopes, deadline, accounts),
+ * ldap_ops.c and conn.c (the directory), report.c and output.c (records,
+ * as JSON or Setspn.exe text).
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -44,8 +45,11 @@ static void usage(FILE *f)
 "  -L ACCOUNT       list the SPNs of ACCOUNT (also: setspn ACCOUNT)\n"
 "  -Q SPN           find the accounts holding SPN ('*' is a wildcard)\n"
 "  -X               find SPNs held by more than one account\n"
+"  --verify SPN [ACCOUNT]  why Kerberos to SPN fails, and the fix (reads\n"
+"                   only);  --service-keytab FILE  the service's keytab\n"
 "Modifiers:\n"
-"  -F               forest-wide, through the Global Catalog (-S -A -Q -X)\n"
+"  -F               forest-wide, through the Global Catalog (-S -A -Q -X\n"
+"                   --verify)\n"
 "  -T DOMAIN        only that domain (repeatable; \"\" or * = current);\n"
 "                   with -F, the forest of that domain\n"
 "  -C / -U          ACCOUNT is a computer / a user\n"
@@ -74,9 +78,9 @@ static void usage(FILE *f)
 "  -h, -?, --help   this help;  --version  the version\n"
 "\n"
 "ACCOUNT is NAME, NAME$, DOMAIN\\NAME, a user principal name or a DN.\n"
-"Exit status: 0 done or found, 1 negative answer (not found, duplicate),\n"
-"2 usage or invalid input, 3 authentication or access, 4 connection or\n"
-"directory failure.  See setspn(1).\n",
+"Exit status: 0 done or found, 1 negative answer (not found, duplicate,\n"
+"a failed --verify check), 2 usage or invalid input, 3 authentication or\n"
+"access, 4 connection or directory failure.  See setspn(1).\n",
           f);
 }
 

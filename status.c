@@ -76,6 +76,7 @@ static const struct {
     [ST_DUPLICATE] = { "conflict", EXIT_NEGATIVE },
     [ST_REFUSED] = { "error", EXIT_NEGATIVE },
     [ST_UNSUITABLE] = { "invalid", EXIT_NEGATIVE },
+    [ST_FAILED] = { "fail", EXIT_NEGATIVE },
     [ST_INVALID] = { "invalid", EXIT_USAGE },
     [ST_AUTH] = { "error", EXIT_AUTH },
     [ST_ACCESS] = { "error", EXIT_AUTH },

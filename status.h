@@ -17,6 +17,8 @@ enum status {
     ST_DUPLICATE,     /* another (or the same) account holds the SPN */
     ST_REFUSED,       /* the DC's own rule refused a write (19) */
     ST_UNSUITABLE,    /* the account cannot take the change (-R a user) */
+    ST_FAILED,        /* --verify: a check failed (Kerberos to the service
+                       * would fail) */
     ST_INVALID,       /* usage or input error */
     ST_AUTH,          /* credentials, KDC, bind */
     ST_ACCESS,        /* insufficient access */

@@ -11,6 +11,7 @@
 #include "report.h"
 #include "scan.h"
 #include "spn.h"
+#include "verify.h"
 #include "xalloc.h"
 
 /* What the verbs share: the session, the command, the dry run's memory. */
@@ -564,6 +565,23 @@ static enum status do_scan(struct ctx *c)
     return gc.groups ? ST_DUPLICATE : ST_OK;
 }
 
+/* ------------------------------------------------------------ --verify */
+
+/* The account named (if any) is found as for every verb; the checks are
+ * verify.c's. */
+static enum status do_verify(struct ctx *c)
+{
+    struct dir_account acct = { 0 };
+    enum status st = ST_OK;
+
+    if (c->q->account != NULL)
+        st = session_find_account(c->s, c->job, &acct);
+    if (st == ST_OK)
+        st = verify_run(c->s, c->q, acct.entry.dn);
+    dir_account_free(&acct);
+    return st;
+}
+
 /* ------------------------------------------------------------ dispatch */
 
 enum status verbs_run(struct verbs *v, const struct job *j)
@@ -590,6 +608,9 @@ enum status verbs_run(struct verbs *v, const struct job *j)
             break;
         case VERB_SCAN:
             st = do_scan(&c);
+            break;
+        case VERB_VERIFY:
+            st = do_verify(&c);
             break;
         case VERB_LIST:
         case VERB_NONE:

@@ -27,6 +27,10 @@ for ((i = 1; i <= COMPUTERS; i++)); do
 	printf 'dn: CN=B%05d,%s\nobjectClass: computer\nsAMAccountName: B%05d$\ndNSHostName: b%05d.spn.test\nuserAccountControl: 4096\nservicePrincipalName: HOST/B%05d\nservicePrincipalName: HOST/b%05d.spn.test\nservicePrincipalName: HTTP/b%05d.spn.test\n\n' \
 		"$i" "$C" "$i" "$i" "$i" "$i" "$i"
 done | ldapadd -Q -Y GSSAPI -H "$TESTDC_URI" >/dev/null || { echo "bench: ldapadd failed" >&2; exit 1; }
+# One computer with a password, so the KDC has a key for its SPNs.
+pw=$(printf '"%s"' 'Bench-Pass-1!' | iconv -t UTF-16LE | base64 -w0)
+printf 'dn: CN=B00003,%s\nchangetype: modify\nreplace: unicodePwd\nunicodePwd:: %s\n' "$C" "$pw" |
+	ldapmodify -Q -Y GSSAPI -H "$TESTDC_URI" >/dev/null || { echo "bench: setting a password failed" >&2; exit 1; }
 echo "bench: directory built in $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.1f", b-a}') s" >&2
 
 # measure NAME CMD...: appends "wall_seconds max_rss_kib" to $dcdir/NAME
@@ -50,6 +54,10 @@ median() { # FILE COLUMN
 	sort -n -k"$2" "$1" | awk -v c="$2" '{v[NR]=$c} END {print v[int((NR+1)/2)]}'
 }
 
+# --verify must really get its ticket, or it would be timed doing less.
+"$SETSPN" --verify HTTP/b00003.spn.test B00003 | grep -q '^ok   ticket' ||
+	{ echo "bench: --verify got no ticket for HTTP/b00003.spn.test" >&2; exit 1; }
+
 for ((r = 1; r <= RUNS; r++)); do
 	echo "bench: round $r of $RUNS" >&2
 	# 1. The duplicate scan against the same paged search.
@@ -72,6 +80,14 @@ for ((r = 1; r <= RUNS; r++)); do
 	printf 'dn: CN=B00001,%s\nchangetype: modify\nadd: servicePrincipalName\nservicePrincipalName: ONE%d/ldm.spn.test\n-\n' "$C" "$r" >"$dcdir/one.$r"
 	measure ldapmodify_one ldapmodify -Q -Y GSSAPI -H "$TESTDC_URI" -f "$dcdir/one.$r"
 	measure setspn_one "$SETSPN" -S "ONE$r/setspn.spn.test" B00002
+
+	# 4. --verify of one SPN against what an admin would run by hand: kvno
+	# (a fresh ticket: a private copy of the cache each time) plus one
+	# ldapsearch of its holders.
+	cp "${KRB5CCNAME#FILE:}" "$dcdir/cc.$r"
+	measure kvno_ldapsearch sh -c 'KRB5CCNAME=FILE:$1 kvno -q HTTP/b00003.spn.test && ldapsearch -Q -Y GSSAPI -LLL -H "$2" -b "$3" "(servicePrincipalName=HTTP/b00003.spn.test)" dn' \
+		sh "$dcdir/cc.$r" "$TESTDC_URI" "$B"
+	measure setspn_verify "$SETSPN" --verify HTTP/b00003.spn.test B00003
 done
 
 row() { # LABEL SETSPN_FILE OPENLDAP_FILE TARGET
@@ -92,5 +108,6 @@ echo "|---|---|---|---|---|---|"
 row "-X vs ldapsearch -E pr=1000 (SPN=*)" setspn_x ldapsearch_x 1.25
 row "--batch of $BATCH checked adds vs ldapmodify -f" setspn_batch ldapmodify_batch 1.5
 row "one -S vs one ldapmodify add" setspn_one ldapmodify_one 2
+row "--verify of one SPN vs kvno + ldapsearch" setspn_verify kvno_ldapsearch 1.5
 rss=$(median "$dcdir/setspn_x" 2)
 awk -v k="$rss" 'BEGIN { printf "\n-X peak RSS: %.1f MiB (target <= 32 MiB: %s)\n", k / 1024, (k <= 32768) ? "met" : "MISSED" }'

@@ -35,9 +35,13 @@ show setspn -R EXCH01
 show setspn -L EXCH01
 say "The virtual server's FQDN has no SPN, so Kerberos to it fails (event 1706, error 0x8009030c):"
 show kvno SMTPSVC/mail.spn.test
-say "The fix, exactly as on Windows:"
+say "Ask setspn why, and for the fix (it writes nothing):"
+show setspn --verify SMTPSVC/mail.spn.test EXCH01
+say "The fix it names, exactly as on Windows:"
 show setspn -S SMTPSVC/mail.spn.test EXCH01
 show kvno SMTPSVC/mail.spn.test
+say "Verified again: the holder is right and the KDC issues a ticket (its encryption type and kvno):"
+show setspn --verify SMTPSVC/mail.spn.test EXCH01
 say "Registering the same SPN on the second server is refused, nothing is written:"
 show setspn -S SMTPSVC/mail.spn.test EXCH02
 say "Who holds it? (-Q, wildcards allowed)"

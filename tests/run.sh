@@ -89,6 +89,8 @@ fi
 . tests/parity.sh
 # shellcheck source=tests/scripting.sh
 . tests/scripting.sh
+# shellcheck source=tests/verify.sh
+. tests/verify.sh
 # shellcheck source=tests/connect.sh
 . tests/connect.sh
 # shellcheck source=tests/hostile.sh

@@ -51,22 +51,33 @@ def answer(msg, zone, udp=False):
     qid, = struct.unpack("!H", msg[:2])
     name, qtype, end = parse_question(msg)
     question = msg[12:end]
-    kind = {1: "A", 33: "SRV"}.get(qtype)
+    kind = {1: "A", 5: "CNAME", 33: "SRV"}.get(qtype)
+    body, count = b"", 0
+    owner = b"\xc0\x0c"
+    if kind and kind != "CNAME" and (kind, name) not in zone:
+        for (target,) in zone.get(("CNAME", name), [])[:1]:
+            rdata = encode_name(target)
+            body += owner + struct.pack("!HHIH", 5, 1, 60, len(rdata)) + rdata
+            count += 1
+            owner = encode_name(target)
+            name = target.lower().rstrip(".")
     records = zone.get((kind, name), []) if kind else []
-    body = b""
     for r in records:
         if kind == "A":
             rdata = socket.inet_aton(r[0])
+        elif kind == "CNAME":
+            rdata = encode_name(r[0])
         else:
             prio, weight, port, target = int(r[0]), int(r[1]), int(r[2]), r[3]
             rdata = struct.pack("!HHH", prio, weight, port) + encode_name(target)
-        body += b"\xc0\x0c" + struct.pack("!HHIH", qtype, 1, 60, len(rdata)) + rdata
-    rcode = 0 if records else 3
+        body += owner + struct.pack("!HHIH", qtype, 1, 60, len(rdata)) + rdata
+        count += 1
+    rcode = 0 if count else 3
     flags = 0x8400 | rcode  # response, authoritative
     if udp and 12 + len(question) + len(body) > 512:
         flags |= 0x0200  # TC: ask again over TCP
         return struct.pack("!HHHHHH", qid, flags, 1, 0, 0, 0) + question
-    return struct.pack("!HHHHHH", qid, flags, 1, len(records), 0, 0) + question + body
+    return struct.pack("!HHHHHH", qid, flags, 1, count, 0, 0) + question + body
 
 
 def recv_all(c, n):

@@ -404,16 +404,16 @@ static void args_conflicts(void **state)
 static void args_scope(void **state)
 {
     static const struct refusal cases[] = {
-        { "-F applies only to -S, -A, -Q and -X", { "-F", "-L", "web01" } },
-        { "-F applies only to -S, -A, -Q and -X", { "-F", "web01" } },
-        { "-F applies only to -S, -A, -Q and -X",
+        { "-F applies only to -S, -A, -Q, -X and --verify", { "-F", "-L", "web01" } },
+        { "-F applies only to -S, -A, -Q, -X and --verify", { "-F", "web01" } },
+        { "-F applies only to -S, -A, -Q, -X and --verify",
           { "-F", "-D", "HTTP/web01", "web01" } },
-        { "-F applies only to -S, -A, -Q and -X", { "-F", "-R", "web01" } },
-        { "-T applies only to -S, -A, -Q and -X",
+        { "-F applies only to -S, -A, -Q, -X and --verify", { "-F", "-R", "web01" } },
+        { "-T applies only to -S, -A, -Q, -X and --verify",
           { "-T", "x", "-L", "web01" } },
-        { "-T applies only to -S, -A, -Q and -X",
+        { "-T applies only to -S, -A, -Q, -X and --verify",
           { "-T", "x", "-D", "HTTP/web01", "web01" } },
-        { "-T applies only to -S, -A, -Q and -X",
+        { "-T applies only to -S, -A, -Q, -X and --verify",
           { "-T", "x", "-R", "web01" } },
         { "-T needs a domain (\"\" or * for the current one)",
           { "-X", "-T" } },
@@ -562,7 +562,7 @@ static const struct {
     { VERB_LIST, "-L", "list" },      { VERB_ADD_CHECK, "-S", "add" },
     { VERB_ADD, "-A", "add" },        { VERB_DELETE, "-D", "delete" },
     { VERB_QUERY, "-Q", "query" },    { VERB_RESET, "-R", "reset" },
-    { VERB_SCAN, "-X", "scan" },
+    { VERB_SCAN, "-X", "scan" },      { VERB_VERIFY, "--verify", "verify" },
 };
 
 static void args_verb_switch_names(void **state)
@@ -963,7 +963,7 @@ static void line_rejected(void **state)
         { "-S needs an SPN and an account", { "-S", "HTTP/x" } },
         { "-S and -X cannot be combined", { "-S", "-X" } },
         { "unexpected argument 'c'", { "-L", "b", "c" } },
-        { "-F applies only to -S, -A, -Q and -X", { "-F", "-L", "web01" } },
+        { "-F applies only to -S, -A, -Q, -X and --verify", { "-F", "-L", "web01" } },
         { "no account given", { "-P" } },
     };
 
@@ -1086,6 +1086,62 @@ static void args_value_range(void **state)
     assert_int_equal(o.value_range, 0);
 }
 
+/* --verify SPN [ACCOUNT], its --service-keytab, on the command line and
+ * in a batch line. */
+static void args_verify(void **state)
+{
+    static const struct refusal refused[] = {
+        { "--verify needs an SPN", { "--verify" } },
+        { "unexpected argument 'c'", { "--verify", "a/b", "x", "c" } },
+        { "-S and --verify cannot be combined",
+          { "-S", "--verify", "a/b", "x" } },
+        { "--verify and -Q cannot be combined", { "--verify", "-Q", "a/b" } },
+        { "--service-keytab applies only to --verify",
+          { "--service-keytab", "/k", "-L", "x" } },
+        { "-C applies only to switches that take an account",
+          { "-C", "--verify", "a/b" } },
+        { "--verify takes no value", { "--verify=a/b" } },
+        { "--service-keytab needs a value", { "--verify", "a/b",
+                                              "--service-keytab" } },
+    };
+    static const struct refusal line_refused[] = {
+        { "--verify needs an SPN", { "--verify" } },
+        { "--service-keytab applies only to --verify",
+          { "--service-keytab=/k", "-Q", "a/b" } },
+        { "option '--service-keytabs' is not allowed in a batch line (give "
+          "it on the command line)", { "--service-keytabs", "--verify",
+                                       "a/b" } },
+    };
+    struct options o;
+    struct request q;
+
+    (void)state;
+    parse_ok(&o, "--verify", "SMTPSVC/mail.spn.test", "EXCH01");
+    assert_int_equal(o.req.verb, VERB_VERIFY);
+    assert_string_equal(o.req.spn, "SMTPSVC/mail.spn.test");
+    assert_string_equal(o.req.account, "EXCH01");
+    assert_null(o.req.service_keytab);
+    parse_ok(&o, "--verify", "HTTP/x", "--service-keytab", "/k", "-F");
+    assert_int_equal(o.req.verb, VERB_VERIFY);
+    assert_string_equal(o.req.spn, "HTTP/x");
+    assert_null(o.req.account);
+    assert_string_equal(o.req.service_keytab, "/k");
+    assert_true(o.req.forest);
+    parse_ok(&o, "-T", "spn.test", "-C", "--verify", "HTTP/x", "web01");
+    assert_int_equal(o.req.kind, KIND_COMPUTER);
+    assert_int_equal(o.req.ndomains, 1);
+    check_refusals(refused, NCASES(refused));
+
+    line_ok(&q, "--verify", "HTTP/x", "web01", "--service-keytab=/k");
+    assert_int_equal(q.verb, VERB_VERIFY);
+    assert_string_equal(q.account, "web01");
+    assert_string_equal(q.service_keytab, "/k");
+    line_ok(&q, "-F", "--verify", "HTTP/x", "--service-keytab", "/k");
+    assert_true(q.forest);
+    assert_string_equal(q.service_keytab, "/k");
+    check_line_refusals(line_refused, NCASES(line_refused));
+}
+
 int unit_args(void)
 {
     static const struct CMUnitTest tests[] = {
@@ -1123,6 +1179,7 @@ int unit_args(void)
         cmocka_unit_test(args_slash_in_batch_line),
         cmocka_unit_test(args_t_with_f),
         cmocka_unit_test(args_value_range),
+        cmocka_unit_test(args_verify),
     };
 
     return cmocka_run_group_tests_name("args", tests, NULL, NULL);

@@ -247,6 +247,40 @@ static void output_silent(void **state)
     check_renders(cases, NCASES(cases));
 }
 
+/* --verify's checks: result, name and finding in columns, then each fix;
+ * a stray byte in either is escaped, a backslash left as it is. */
+static void output_check(void **state)
+{
+    static const char *const fixes[] = {
+        "setspn -D HTTP/x CN=B,DC=x", "setspn -S HTTP/x A",
+    };
+    static const char *const bad_fix[] = { "setspn -S a/\x1b\x1b b" };
+    static const struct render_case cases[] = {
+        { "ok",
+          { .kind = EV_CHECK, .label = "ticket", .result = CHECK_OK,
+            .text = "the KDC issued a ticket" },
+          "ok   ticket  the KDC issued a ticket\n" },
+        { "warn",
+          { .kind = EV_CHECK, .label = "dns", .result = CHECK_WARN,
+            .text = "x does not resolve" },
+          "warn dns     x does not resolve\n" },
+        { "fail with fixes",
+          { .kind = EV_CHECK, .label = "holders", .result = CHECK_FAIL,
+            .text = "2 accounts hold HTTP/x", .values = V(fixes),
+            .nvalues = 2 },
+          "FAIL holders 2 accounts hold HTTP/x\n"
+          "fix: setspn -D HTTP/x CN=B,DC=x\nfix: setspn -S HTTP/x A\n" },
+        { "stray bytes",
+          { .kind = EV_CHECK, .label = "account", .result = CHECK_FAIL,
+            .text = "CN=a\x1b[2J\nb", .values = V(bad_fix), .nvalues = 1 },
+          "FAIL account CN=a\\x1b[2J\\x0ab\n"
+          "fix: setspn -S a/\\x1b\\x1b b\n" },
+    };
+
+    (void)state;
+    check_renders(cases, NCASES(cases));
+}
+
 int unit_output(void)
 {
     static const struct CMUnitTest tests[] = {
@@ -258,6 +292,7 @@ int unit_output(void)
         cmocka_unit_test(output_scan),
         cmocka_unit_test(output_batch),
         cmocka_unit_test(output_silent),
+        cmocka_unit_test(output_check),
     };
 
     return cmocka_run_group_tests_name("output", tests, NULL, NULL);

@@ -302,6 +302,47 @@ static void report_json_groups(void **state)
     json_decref(doc);
 }
 
+/* --verify: one {check, result, detail, fix} per EV_CHECK, in order; the
+ * outcome "fail". */
+static void report_json_checks(void **state)
+{
+    static const char *const fixes[] = { "setspn -S HTTP/x A" };
+    json_t *doc, *op, *c;
+
+    (void)state;
+    report_init(true, false);
+    report_begin("verify", "HTTP/x", "A", 0);
+    report(&(struct event){ .kind = EV_ACCOUNT, .dn = dn_w1 });
+    report(&(struct event){ .kind = EV_CHECK, .label = "holders",
+                            .result = CHECK_FAIL, .text = "none",
+                            .values = V(fixes), .nvalues = 1 });
+    report(&(struct event){ .kind = EV_CHECK, .label = "dns",
+                            .result = CHECK_WARN, .text = "no address" });
+    report(&(struct event){ .kind = EV_CHECK, .label = "ticket",
+                            .result = CHECK_OK, .text = "issued" });
+    report_outcome(ST_FAILED);
+    report_end();
+    doc = unit_finish_json(1);
+
+    op = json_array_get(jget(doc, "operations"), 0);
+    assert_non_null(op);
+    assert_jstr(op, "verb", "verify");
+    assert_jstr(op, "status", "fail");
+    assert_jstr(op, "dn", dn_w1);
+    c = jget(op, "checks");
+    assert_true(json_is_array(c));
+    assert_int_equal(json_array_size(c), 3);
+    assert_jstr(json_array_get(c, 0), "check", "holders");
+    assert_jstr(json_array_get(c, 0), "result", "fail");
+    assert_jstr(json_array_get(c, 0), "detail", "none");
+    assert_jstrs(jget(json_array_get(c, 0), "fix"), fixes, 1);
+    assert_jstr(json_array_get(c, 1), "result", "warn");
+    assert_jstrs(jget(json_array_get(c, 1), "fix"), NULL, 0);
+    assert_jstr(json_array_get(c, 2), "check", "ticket");
+    assert_jstr(json_array_get(c, 2), "result", "ok");
+    json_decref(doc);
+}
+
 static void failure_outside(void *ctx)
 {
     (void)ctx;
@@ -555,6 +596,7 @@ int unit_report(void)
     static const struct CMUnitTest tests[] = {
         cmocka_unit_test(report_json_document),
         cmocka_unit_test(report_json_groups),
+        cmocka_unit_test(report_json_checks),
         cmocka_unit_test(report_json_minimal),
         cmocka_unit_test(report_json_strings),
         cmocka_unit_test(report_text_mode),

@@ -191,6 +191,7 @@ static const struct {
     { ST_DUPLICATE, 1, 1, "conflict" },
     { ST_REFUSED, 1, 1, "error" },
     { ST_UNSUITABLE, 1, 1, "invalid" },
+    { ST_FAILED, 1, 1, "fail" },
     { ST_INVALID, 2, 2, "invalid" },
     { ST_AUTH, 3, 3, "error" },
     { ST_ACCESS, 3, 3, "error" },

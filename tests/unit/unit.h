@@ -88,6 +88,7 @@ int unit_creds(void);
 int unit_discover(void);
 int unit_entry(void);
 int unit_filter(void);
+int unit_fixcmd(void);
 int unit_fold(void);
 int unit_output(void);
 int unit_plan(void);

@@ -1,0 +1,308 @@
+# --verify: why Kerberos to a service fails, and the fix.  Sourced by
+# tests/run.sh after tests/scripting.sh (helpers: lsearch, lmodify, jget).
+# Its own accounts (VFY*, vfy-*), its own fake DNS (tests/dc/fakedns.py
+# through resolv_wrapper), and the KDC's own answers: nothing is mocked.
+
+V_DIR=$TESTDC_DIR/verify
+mkdir -p "$V_DIR"
+V_SMB=$TESTDC_DIR/etc/smb.conf
+
+# Every --verify runs with this zone, so its DNS check never leaves
+# loopback: vfyexch01 has an address, vfymail is a CNAME of it, anything
+# else is NXDOMAIN.
+cat >"$V_DIR/zone" <<'ZONE'
+A vfyexch01.spn.test 127.0.0.50
+CNAME vfymail.spn.test vfyexch01.spn.test
+ZONE
+printf 'nameserver 127.0.2.%s\n' "${TESTDC_IP##*.}" >"$V_DIR/resolv.conf"
+printf '%s localhost\n' "$TESTDC_IP" >"$V_DIR/hosts"
+vdns_start() {
+	rm -f "$V_DIR/dns.ready"
+	python3 tests/dc/fakedns.py "127.0.2.${TESTDC_IP##*.}" "$V_DIR/zone" --lifetime 900 \
+		--ready "$V_DIR/dns.ready" &
+	V_DNS_PID=$!
+	for _ in $(seq 50); do [[ -e $V_DIR/dns.ready ]] && break; sleep 0.1; done
+}
+vdns_start
+vrun() {
+	LD_PRELOAD=libresolv_wrapper.so:libnss_wrapper.so \
+		RESOLV_WRAPPER_CONF=$V_DIR/resolv.conf NSS_WRAPPER_HOSTS=$V_DIR/hosts run "$@"
+}
+
+vpw() { printf '"%s"' "Vfy-$1-Pass-1!" | iconv -t UTF-16LE | base64 -w0; }
+# vcomputer NAME [--nokey] SPN...: a computer with a password (keys), and
+# dNSHostName name.spn.test.
+vcomputer() {
+	local name=$1 pw=1 s
+	shift
+	[[ ${1:-} != --nokey ]] || { pw=0; shift; }
+	{
+		printf 'dn: CN=%s,%s\nobjectClass: computer\nsAMAccountName: %s$\n' "$name" "$C" "$name"
+		printf 'dNSHostName: %s.spn.test\nuserAccountControl: 4096\n' "${name,,}"
+		((pw)) && printf 'unicodePwd:: %s\n' "$(vpw "$name")"
+		for s in "$@"; do printf 'servicePrincipalName: %s\n' "$s"; done
+	} | ldapadd -Q -Y GSSAPI -H "$TESTDC_URI" >/dev/null
+}
+# vuser NAME SPN...: an enabled user with a password.
+vuser() {
+	local name=$1 s
+	shift
+	{
+		printf 'dn: CN=%s,%s\nobjectClass: user\nsAMAccountName: %s\n' "$name" "$U" "$name"
+		printf 'userAccountControl: 512\nunicodePwd:: %s\n' "$(vpw "$name")"
+		for s in "$@"; do printf 'servicePrincipalName: %s\n' "$s"; done
+	} | ldapadd -Q -Y GSSAPI -H "$TESTDC_URI" >/dev/null
+}
+# The fix lines of the last run's stdout, one a line.
+fixes() { printf '%s\n' "$out" | sed -n 's/^fix: //p'; }
+# runs one printed fix command with bash, as an administrator would
+apply_fix() { ((_skip)) || bash -c "$1" >/dev/null 2>&1 || _fail "fix failed: $1"; }
+
+v_ok=0
+vcomputer VFYEXCH01 HOST/vfyexch01.spn.test &&
+	vcomputer VFYFILES HOST/vfyfiles.spn.test &&
+	vcomputer VFYNOKEY --nokey HTTP/vfynokey.spn.test &&
+	vcomputer VFYDUP1 && vcomputer VFYDUP2 &&
+	vuser vfy-dis HTTP/vfydis.spn.test &&
+	vuser vfy-rc4 HTTP/vfyrc4.spn.test &&
+	vuser vfy-kt HTTP/vfykt.spn.test &&
+	v_ok=1
+VX="CN=VFYEXCH01,$C"
+t "verify fixture: accounts and fake DNS"
+same "fixture" "$v_ok" 1
+same "fake DNS" "$([[ -e $V_DIR/dns.ready ]] && echo up)" up
+
+# ------------------------------------------------------ the seed's outage
+t "--verify of the seed's outage: FAIL naming the fix setspn -S"
+vrun --verify SMTPSVC/vfymail.spn.test VFYEXCH01
+rc 1
+out_has "FAIL holders no account holds SMTPSVC/vfymail.spn.test: the KDC answers 'server not found'
+fix: setspn -S SMTPSVC/vfymail.spn.test VFYEXCH01
+FAIL alias   SMTPSVC is not a service class that HOST stands for (sPNMappings)"
+out_has "FAIL ticket  no ticket for SMTPSVC/vfymail.spn.test: the KDC answers 'server not found'"
+out_has "(Server not found in Kerberos database)"
+out_has "ok   account $VX: enabled, keys set (kvno 1)"
+err ""
+same "nothing written" "$(spns "$VX")" "HOST/vfyexch01.spn.test"
+
+t "--verify after running its fix: ok, with the ticket's enctype and kvno"
+apply_fix "$(fixes | head -1 | sed "s|^setspn |$SETSPN |")"
+vrun --verify SMTPSVC/vfymail.spn.test VFYEXCH01
+rc 0
+out_has "ok   holders $VX holds SMTPSVC/vfymail.spn.test"
+out_has "ok   alias   not needed: SMTPSVC/vfymail.spn.test is held as it is"
+out_has "ok   ticket  the KDC issued a ticket for SMTPSVC/vfymail.spn.test@SPN.TEST: rc4-hmac, kvno 1"
+out_has "warn account $VX: the KDC issued an rc4-hmac ticket (msDS-SupportedEncryptionTypes is unset)
+fix: printf '%s\n' 'dn: $VX' 'changetype: modify' 'replace: msDS-SupportedEncryptionTypes' 'msDS-SupportedEncryptionTypes: 24' | ldapmodify -Q -Y GSSAPI -H $TESTDC_URI:389"
+
+t "--verify: a CNAME names the SPN clients that canonicalize ask for, and its fix"
+out_has "warn dns     vfymail.spn.test is an alias (CNAME) of vfyexch01.spn.test: clients that canonicalize ask for SMTPSVC/vfyexch01.spn.test; no account holds it
+fix: setspn -S SMTPSVC/vfyexch01.spn.test VFYEXCH01"
+
+t "--verify: the encryption-type fix, run, gives an AES ticket and no warning"
+apply_fix "$(fixes | grep ldapmodify)"
+vrun --verify SMTPSVC/vfymail.spn.test VFYEXCH01
+rc 0
+out_has "ok   ticket  the KDC issued a ticket for SMTPSVC/vfymail.spn.test@SPN.TEST: aes256-cts-hmac-sha1-96, kvno 1"
+out_has "ok   account $VX: enabled, keys set (kvno 1), encryption types AES128, AES256"
+
+t "--verify of a host with an address and an SPN on it: dns ok"
+vrun --verify HOST/vfyexch01.spn.test
+rc 0
+out_has "ok   dns     vfyexch01.spn.test resolves"
+
+t "--verify without ACCOUNT infers it from dNSHostName for the fix"
+vrun --verify SMTPSVC/vfyexch01.spn.test
+rc 1
+out_has "fix: setspn -C -S SMTPSVC/vfyexch01.spn.test VFYEXCH01"
+
+t "--verify of a name nobody holds and no computer names: says which account to name"
+vrun --verify HTTP/vfynone.spn.test
+rc 1
+out_has "name the account that should serve it: setspn --verify SPN ACCOUNT"
+out_has "warn dns     vfynone.spn.test does not resolve"
+same "no fix line" "$(fixes)" ""
+
+# ------------------------------------------------------------------ alias
+t "--verify of cifs/x served through HOST/x on another account: alias ok"
+vrun --verify cifs/vfyfiles.spn.test
+rc 0
+out_has "ok   holders no account holds cifs/vfyfiles.spn.test itself; it is served through an alias (see alias)"
+out_has "ok   alias   CN=VFYFILES,$C holds HOST/vfyfiles.spn.test, which serves cifs/vfyfiles.spn.test (sPNMappings)"
+out_has "ok   ticket  the KDC issued a ticket for cifs/vfyfiles.spn.test@SPN.TEST"
+
+t "--verify of an alias served by an account other than ACCOUNT: FAIL, fix -S"
+vrun --verify cifs/vfyfiles.spn.test VFYEXCH01
+rc 1
+out_has "FAIL alias   CN=VFYFILES,$C holds HOST/vfyfiles.spn.test, which serves cifs/vfyfiles.spn.test (sPNMappings): not 'VFYEXCH01', the account named
+fix: setspn -S cifs/vfyfiles.spn.test VFYEXCH01"
+
+t "--verify of an SPN held by another account than ACCOUNT: FAIL, fixes -D and -S"
+vrun --verify HOST/vfyfiles.spn.test VFYEXCH01
+rc 1
+out_has "FAIL holders CN=VFYFILES,$C holds HOST/vfyfiles.spn.test: not 'VFYEXCH01', the account named
+fix: setspn -D HOST/vfyfiles.spn.test CN=VFYFILES,$C
+fix: setspn -S HOST/vfyfiles.spn.test VFYEXCH01"
+
+# ------------------------------------------------------------- accounts
+t "--verify of a disabled account: FAIL, and the fix re-enables it"
+samba-tool user disable vfy-dis -s "$V_SMB" >/dev/null 2>&1
+vrun --verify HTTP/vfydis.spn.test
+rc 1
+out_has "FAIL account CN=vfy-dis,$U: disabled (userAccountControl 514)"
+out_has "fix: printf '%s\n' 'dn: CN=vfy-dis,$U' 'changetype: modify' 'replace: userAccountControl' 'userAccountControl: 512' | ldapmodify -Q -Y GSSAPI -H $TESTDC_URI:389"
+apply_fix "$(fixes | grep userAccountControl)"
+vrun --verify HTTP/vfydis.spn.test
+out_has "warn account CN=vfy-dis,$U: msDS-SupportedEncryptionTypes is unset on a user account: the default includes RC4; a user account holding SPNs: an RC4 ticket for it can be cracked offline (Kerberoasting)"
+rc 0
+
+t "--verify of an account with no keys: the KDC's no-key answer, FAIL"
+vrun --verify HTTP/vfynokey.spn.test
+rc 1
+out_has "FAIL ticket  no ticket for HTTP/vfynokey.spn.test: the KDC has no key of a usable encryption type"
+out_has "FAIL account CN=VFYNOKEY,$C: no keys: its password was never set (pwdLastSet 0)"
+
+t "--verify of an RC4-only user account: warn (Kerberoasting) with the fix, exit 0"
+printf 'dn: CN=vfy-rc4,%s\nchangetype: modify\nreplace: msDS-SupportedEncryptionTypes\nmsDS-SupportedEncryptionTypes: 4\n' "$U" | lmodify
+vrun --verify HTTP/vfyrc4.spn.test vfy-rc4
+rc 0
+out_has "ok   ticket  the KDC issued a ticket for HTTP/vfyrc4.spn.test@SPN.TEST: rc4-hmac, kvno 1"
+out_has "warn account CN=vfy-rc4,$U: msDS-SupportedEncryptionTypes 4 allows only RC4; a user account holding SPNs: an RC4 ticket for it can be cracked offline (Kerberoasting)"
+out_has "'msDS-SupportedEncryptionTypes: 24' | ldapmodify"
+
+# ---------------------------------------------------------------- keytab
+t "--verify --service-keytab: a fresh export decrypts the ticket"
+samba-tool domain exportkeytab "$V_DIR/kt.good" --principal=vfy-kt@SPN.TEST -s "$V_SMB" >/dev/null 2>&1
+vrun --verify HTTP/vfykt.spn.test vfy-kt --service-keytab "$V_DIR/kt.good"
+rc 0
+out_has "ok   keytab  the service can accept tickets: $V_DIR/kt.good decrypts the ticket (kvno 1, rc4-hmac)"
+
+t "--verify --service-keytab: stale after a password change, the kvno mismatch named"
+samba-tool user setpassword vfy-kt --newpassword='Vfy-kt-Pass-2!' -s "$V_SMB" >/dev/null 2>&1
+vrun --verify HTTP/vfykt.spn.test vfy-kt --service-keytab "$V_DIR/kt.good"
+rc 1
+out_has "FAIL keytab  kvno 1 in the keytab, 2 in the directory: $V_DIR/kt.good is stale"
+
+t "--verify --service-keytab: a keytab of another account: wrong name"
+samba-tool domain exportkeytab "$V_DIR/kt.other" --principal=vfy-rc4@SPN.TEST -s "$V_SMB" >/dev/null 2>&1
+vrun --verify HTTP/vfykt.spn.test --service-keytab "$V_DIR/kt.other"
+rc 1
+out_has "FAIL keytab  wrong name: $V_DIR/kt.other has no key for HTTP/vfykt.spn.test or vfy-kt (it holds vfy-rc4@SPN.TEST)"
+
+t "--verify --service-keytab of a missing file: FAIL, exit 1"
+vrun --verify HTTP/vfykt.spn.test --service-keytab "$V_DIR/none"
+rc 1
+out_has "FAIL keytab  cannot read the keytab $V_DIR/none"
+
+# ----------------------------------------------------------- duplicates
+cat >"$V_DIR/dups.ldif" <<LDIF
+dn: CN=VFYDUP1,$C
+changetype: modify
+add: servicePrincipalName
+servicePrincipalName: HTTP/vfydup.spn.test
+servicePrincipalName: HTTP/vfycase.spn.test
+
+dn: CN=VFYDUP2,$C
+changetype: modify
+add: servicePrincipalName
+servicePrincipalName: HTTP/vfydup.spn.test
+servicePrincipalName: http/VFYCASE.spn.test
+LDIF
+kill "$V_DNS_PID" 2>/dev/null
+wait "$V_DNS_PID" 2>/dev/null
+v_planted=0
+bash tests/dc/testdc.sh ldbmodify "$TESTDC_DIR" "$V_DIR/dups.ldif" >/dev/null && v_planted=1
+# shellcheck disable=SC1091
+. "$TESTDC_DIR/env"
+vdns_start
+t "verify: duplicates planted offline"
+same "ldbmodify" "$v_planted" 1
+
+t "--verify of an exact duplicate: FAIL naming both holders, fix -D the other"
+vrun --verify HTTP/vfydup.spn.test VFYDUP1
+rc 1
+out_has "FAIL holders 2 accounts hold HTTP/vfydup.spn.test: the KDC cannot choose: CN=VFYDUP"
+out_has "CN=VFYDUP1,$C"
+out_has "CN=VFYDUP2,$C"
+same "fixes" "$(fixes)" "setspn -D HTTP/vfydup.spn.test CN=VFYDUP2,$C"
+out_has "FAIL ticket  no ticket for HTTP/vfydup.spn.test"
+
+t "--verify of a case-only duplicate: FAIL, fix -D the other spelling's holder"
+vrun --verify http/vfycase.spn.test VFYDUP2
+rc 1
+out_has "FAIL holders 2 accounts hold http/vfycase.spn.test: the KDC cannot choose"
+same "fixes" "$(fixes)" "setspn -D http/vfycase.spn.test CN=VFYDUP1,$C"
+
+t "--verify of a duplicate without ACCOUNT: asks which account keeps it"
+vrun --verify HTTP/vfydup.spn.test
+rc 1
+out_has "name the account that should keep it: setspn --verify SPN ACCOUNT"
+
+t "--verify: the duplicate's fix, run, leaves one holder and a ticket"
+vrun --verify HTTP/vfydup.spn.test VFYDUP1
+apply_fix "$(fixes | sed "s|^setspn |$SETSPN |")"
+vrun --verify HTTP/vfydup.spn.test VFYDUP1
+rc 0
+out_has "ok   holders CN=VFYDUP1,$C holds HTTP/vfydup.spn.test"
+out_has "ok   ticket  the KDC issued a ticket for HTTP/vfydup.spn.test@SPN.TEST"
+
+# ------------------------------------------------ -F, --json, --batch, exit
+t "-F --verify: holders through the Global Catalog"
+vrun -F --verify http/vfycase.spn.test VFYDUP2
+rc 1
+out_has "FAIL holders 2 accounts hold http/vfycase.spn.test: the KDC cannot choose"
+
+t "--json --verify: a checks array of {check, result, detail, fix}"
+vrun --json --verify SMTPSVC/vfyexch01.spn.test VFYEXCH01
+rc 1
+same "verb" "$(jget 'd["operations"][0]["verb"]')" verify
+same "checks" "$(jget '[c["check"] for c in d["operations"][0]["checks"]]')" '["holders", "alias", "ticket", "account", "dns"]'
+same "results" "$(jget '[c["result"] for c in d["operations"][0]["checks"]]')" '["fail", "fail", "fail", "ok", "ok"]'
+same "fix" "$(jget 'd["operations"][0]["checks"][0]["fix"]')" '["setspn -S SMTPSVC/vfyexch01.spn.test VFYEXCH01"]'
+same "no fix" "$(jget 'd["operations"][0]["checks"][3]["fix"]')" '[]'
+same "status" "$(jget 'd["operations"][0]["status"]')" fail
+same "dn" "$(jget 'd["operations"][0]["dn"]')" "$VX"
+same "exit" "$(jget 'd["exit"]')" 1
+err ""
+
+t "--batch of --verify lines: each line's checks, the worst exit"
+printf -- '--verify SMTPSVC/vfymail.spn.test VFYEXCH01\n--verify HTTP/vfynone.spn.test\n-F --verify cifs/vfyfiles.spn.test --service-keytab %s\n' "$V_DIR/none" >"$V_DIR/batch"
+vrun --batch "$V_DIR/batch"
+rc 1
+out_has "ok   holders $VX holds SMTPSVC/vfymail.spn.test"
+out_has "FAIL holders no account holds HTTP/vfynone.spn.test"
+out_has "FAIL keytab  cannot read the keytab $V_DIR/none"
+out_has "Batch: 3 commands, 1 done, 2 failed, 0 not run"
+
+t "--verify --keytab: the ticket check uses the private cache, not the caller's"
+samba-tool domain exportkeytab "$V_DIR/admin.kt" --principal="Administrator@$TESTDC_REALM" -s "$V_SMB" >/dev/null 2>&1
+KRB5CCNAME=FILE:/nonexistent vrun --keytab "$V_DIR/admin.kt" --verify SMTPSVC/vfymail.spn.test VFYEXCH01
+rc 0
+out_has "ok   ticket  the KDC issued a ticket for SMTPSVC/vfymail.spn.test@SPN.TEST: aes256-cts-hmac-sha1-96, kvno 1"
+
+t "--verify exit 2: no SPN, a stray argument, --service-keytab without --verify"
+run --verify
+rc 2
+err_has "--verify needs an SPN"
+run --verify HTTP/x a b
+rc 2
+run --service-keytab /x -L VFYEXCH01
+rc 2
+err_has "--service-keytab applies only to --verify"
+
+t "--verify of a missing ACCOUNT: exit 1"
+vrun --verify HTTP/vfynone.spn.test VFYMISSING
+rc 1
+out "Could not find account VFYMISSING"
+
+t "--verify with no ticket: exit 3"
+KRB5CCNAME=FILE:/nonexistent vrun --verify HTTP/vfynone.spn.test
+rc 3
+err_has "run kinit first"
+
+t "--verify with the DC unreachable: exit 4"
+vrun -H ldap://127.0.0.1:9 --timeout 3 --verify HTTP/vfynone.spn.test
+rc 4
+
+kill "$V_DNS_PID" 2>/dev/null
+wait "$V_DNS_PID" 2>/dev/null
