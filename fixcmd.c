@@ -87,29 +87,6 @@ static bool ldif_safe(const char *s)
     return p == (const unsigned char *)s || p[-1] != ' ';
 }
 
-static char *base64(const char *s)
-{
-    static const char t[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
-    const unsigned char *p = (const unsigned char *)s;
-    size_t n = strlen(s), k = 0;
-    char *out = xrealloc(NULL, 4 * ((n + 2) / 3) + 1);
-
-    for (size_t i = 0; i < n; i += 3) {
-        unsigned v = (unsigned)p[i] << 16;
-
-        if (i + 1 < n)
-            v |= (unsigned)p[i + 1] << 8;
-        if (i + 2 < n)
-            v |= p[i + 2];
-        out[k++] = t[(v >> 18) & 63];
-        out[k++] = t[(v >> 12) & 63];
-        out[k++] = t[i + 1 < n ? (v >> 6) & 63 : 64];
-        out[k++] = t[i + 2 < n ? v & 63 : 64];
-    }
-    out[k] = '\0';
-    return out;
-}
-
 char *fix_ldapmodify(const char *uri, const char *dn, const char *attr,
                      const char *value)
 {
@@ -120,7 +97,7 @@ char *fix_ldapmodify(const char *uri, const char *dn, const char *attr,
     if (ldif_safe(dn)) {
         dnline = xasprintf("dn: %s", dn);
     } else {
-        char *b = base64(dn);
+        char *b = quote_base64(dn, strlen(dn));
 
         dnline = xasprintf("dn:: %s", b);
         free(b);

@@ -193,3 +193,26 @@ char *quote_message(const char *s)
     *o = '\0';
     return out;
 }
+
+char *quote_base64(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    static const char tab[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
+    char *out = xrealloc(NULL, (len + 2) / 3 * 4 + 1), *o = out;
+
+    for (size_t i = 0; i < len; i += 3) {
+        unsigned long w = (unsigned long)p[i] << 16;
+
+        if (i + 1 < len)
+            w |= (unsigned long)p[i + 1] << 8;
+        if (i + 2 < len)
+            w |= p[i + 2];
+        *o++ = tab[(w >> 18) & 63];
+        *o++ = tab[(w >> 12) & 63];
+        *o++ = tab[i + 1 < len ? (w >> 6) & 63 : 64]; /* 64: '=' */
+        *o++ = tab[i + 2 < len ? w & 63 : 64];
+    }
+    *o = '\0';
+    return out;
+}

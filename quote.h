@@ -40,4 +40,8 @@ char *quote_unescape(const char *s, size_t *len);
  * stay.  Caller frees. */
 char *quote_message(const char *s);
 
+/* s[0..len) in base64 (RFC 4648), for bytes that must travel exactly
+ * (JSON, LDIF).  Caller frees. */
+char *quote_base64(const char *s, size_t len);
+
 #endif

@@ -38,27 +38,6 @@ static json_t *jstr(const char *s)
     return v;
 }
 
-static char *base64(const unsigned char *p, size_t len)
-{
-    static const char tab[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
-    char *out = xrealloc(NULL, (len + 2) / 3 * 4 + 1), *o = out;
-
-    for (size_t i = 0; i < len; i += 3) {
-        unsigned long w = (unsigned long)p[i] << 16;
-
-        if (i + 1 < len)
-            w |= (unsigned long)p[i + 1] << 8;
-        if (i + 2 < len)
-            w |= p[i + 2];
-        *o++ = tab[(w >> 18) & 63];
-        *o++ = tab[(w >> 12) & 63];
-        *o++ = tab[i + 1 < len ? (w >> 6) & 63 : 64]; /* 64: '=' */
-        *o++ = tab[i + 2 < len ? w & 63 : 64];
-    }
-    *o = '\0';
-    return out;
-}
 
 /* Directory data, exactly: a UTF-8 value is a string of all its bytes (a
  * NUL is \u0000); any other is {"escaped": its printed form, "base64":
@@ -73,7 +52,7 @@ static json_t *jval(const char *s, size_t len)
     v = json_stringn(s, len);
     if (v != NULL)
         return v;
-    b = base64((const unsigned char *)s, len);
+    b = quote_base64(s, len);
     q = quote_display(s, len);
     v = json_pack("{s:s, s:s}", "escaped", q, "base64", b);
     free(b);

@@ -180,6 +180,29 @@ static void message_keeps_one_line(void **state)
     free(m);
 }
 
+/* RFC 4648's test vectors, and bytes no string could hold. */
+static void base64_vectors(void **state)
+{
+    static const struct {
+        const char *in;
+        size_t len;
+        const char *want;
+    } cases[] = {
+        { "", 0, "" },          { "f", 1, "Zg==" },
+        { "fo", 2, "Zm8=" },    { "foo", 3, "Zm9v" },
+        { "foob", 4, "Zm9vYg==" }, { "fooba", 5, "Zm9vYmE=" },
+        { "foobar", 6, "Zm9vYmFy" }, { "a\0\xff", 3, "YQD/" },
+    };
+
+    (void)state;
+    for (size_t i = 0; i < NCASES(cases); i++) {
+        char *got = quote_base64(cases[i].in, cases[i].len);
+
+        unit_same(cases[i].want, got, cases[i].want);
+        free(got);
+    }
+}
+
 int unit_quote(void)
 {
     static const struct CMUnitTest tests[] = {
@@ -190,6 +213,7 @@ int unit_quote(void)
         cmocka_unit_test(unescape_inverts_display),
         cmocka_unit_test(unescape_rejects_non_forms),
         cmocka_unit_test(message_keeps_one_line),
+        cmocka_unit_test(base64_vectors),
     };
 
     return cmocka_run_group_tests_name("quote", tests, NULL, NULL);
