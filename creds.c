@@ -365,7 +365,6 @@ enum status creds_read_password(const char *file, const char *who,
     char *line = xcalloc(1, PASSWORD_BUF);
     ssize_t n;
     int fd;
-    bool tty = false;
     struct sigaction sa, old_int, old_term, old_hup, old_quit;
     enum status st;
 
@@ -388,6 +387,7 @@ enum status creds_read_password(const char *file, const char *who,
     } else {
         char prompt[512];
         int len;
+        bool tty;
 
         fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
         if (fd < 0) {

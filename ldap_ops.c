@@ -386,6 +386,27 @@ enum status dir_search(struct conn *c, const char *base, char *const *values,
     return st;
 }
 
+enum status dir_search_len(struct conn *c, const char *base,
+                           char *const *values, const size_t *lens, size_t n,
+                           entry_fn fn, void *ctx)
+{
+    char *attr, *attrs[2];
+    char *filter;
+    struct spn_adapter a = { fn, ctx };
+    enum status st;
+
+    if (n == 0)
+        return ST_OK;
+    attrs[0] = attr = spn_attr(c, 0);
+    attrs[1] = NULL;
+    filter = filter_any_len(A_SPN, values, lens, n);
+    st = search_paged(c, base, LDAP_SCOPE_SUBTREE, filter, attrs, adapt_entry,
+                      &a);
+    free(attr);
+    free(filter);
+    return st;
+}
+
 /* Account lookup: one search returns the candidates with everything we
  * need, so NAME$ and NAME cost one round trip together. */
 struct account_search {

@@ -38,6 +38,12 @@ enum status dir_search(struct conn *conn, const char *base,
                        char *const *values, size_t n, bool wildcard,
                        entry_fn fn, void *ctx);
 
+/* The same, with no wildcard, for values of lens[i] bytes (which may hold
+ * NUL bytes; lens NULL: C strings): one OR filter of them all. */
+enum status dir_search_len(struct conn *conn, const char *base,
+                           char *const *values, const size_t *lens, size_t n,
+                           entry_fn fn, void *ctx);
+
 /* Adds or deletes exactly one value of servicePrincipalName on dn. */
 enum status dir_add_spn(struct conn *conn, const char *dn, const char *spn);
 enum status dir_delete_spn(struct conn *conn, const char *dn,

@@ -53,8 +53,12 @@ static char *base64(const unsigned char *p, size_t len)
             w |= p[i + 2];
         *o++ = tab[(w >> 18) & 63];
         *o++ = tab[(w >> 12) & 63];
-        *o++ = i + 1 < len ? tab[(w >> 6) & 63] : '=';
-        *o++ = i + 2 < len ? tab[w & 63] : '=';
+        *o++ = tab[(w >> 6) & 63];
+        *o++ = tab[w & 63];
+        if (i + 2 >= len)
+            o[-1] = '=';
+        if (i + 1 >= len)
+            o[-2] = '=';
     }
     *o = '\0';
     return out;
