@@ -217,6 +217,41 @@ static int quiet_interact(LDAP *ld, unsigned flags, void *defaults, void *in)
     return LDAP_SUCCESS;
 }
 
+/*
+ * Cyrus SASL loads every plugin it finds (ten on Debian, with libcrypto
+ * and libdb) when it is first initialised; the tool binds with GSSAPI only
+ * (a simple bind uses no SASL), so only that plugin is loaded: the rest
+ * are skipped (SASL_CONTINUE).  Configuration files are read as before.
+ */
+static int verify_file(void *context, const char *file,
+                       sasl_verify_type_t type)
+{
+    const char *base = strrchr(file, '/');
+
+    (void)context;
+    base = base != NULL ? base + 1 : file;
+    if (type != SASL_VRFY_PLUGIN)
+        return SASL_OK;
+    return strncmp(base, "libgssapiv2.", 12) == 0 ? SASL_OK : SASL_CONTINUE;
+}
+
+/* Before libldap's first call initialises SASL with every plugin: once. */
+static void sasl_init_once(void)
+{
+    static bool done;
+    static const sasl_callback_t callbacks[] = {
+        { SASL_CB_VERIFYFILE, (int (*)(void))(void (*)(void))verify_file,
+          NULL },
+        { SASL_CB_LIST_END, NULL, NULL },
+    };
+
+    if (done)
+        return;
+    done = true;
+    /* on failure libldap initialises it itself, as it always did */
+    (void)sasl_client_init(callbacks);
+}
+
 /* GSSAPI's text hides the cause in parentheses; name it for an admin.
  * Returns a malloc'd hint or NULL. */
 static char *bind_hint(const char *diag, const char *uri)
@@ -571,6 +606,7 @@ enum status conn_open(struct conn *c, const struct conn_opts *o)
     size_t n = 0;
     enum status st;
 
+    sasl_init_once(); /* before libldap's first call initialises it */
     c->timeout = o->timeout;
     c->run_end = o->run_end;
     if (o->page_size > 0)
