@@ -44,6 +44,15 @@ struct conn {
     int value_range; /* --value-range: values asked for at a time; 0 */
     char **refs;     /* continuation references not yet taken */
     size_t nrefs;
+    struct prefetched *pf; /* searches sent ahead, answers not yet read */
+    size_t npf, pf_cap;
+    long job;        /* the command whose prefetched searches may be used */
+};
+
+struct prefetched {
+    char *key;
+    int msgid;
+    long job;
 };
 
 /* RFC 2782's random choice among targets of equal priority: seeded, so
@@ -123,7 +132,57 @@ void conn_free(struct conn *c)
     free(c->tls_desc);
     free(c->error);
     xstrv_free(c->refs, c->nrefs);
+    for (size_t i = 0; i < c->npf; i++)
+        free(c->pf[i].key);
+    free(c->pf);
     free(c);
+}
+
+void conn_prefetch_add(struct conn *c, long job, const char *key, int msgid)
+{
+    if (c->npf == c->pf_cap) {
+        c->pf_cap = c->pf_cap ? c->pf_cap * 2 : 64;
+        c->pf = xrealloc(c->pf, c->pf_cap * sizeof(*c->pf));
+    }
+    c->pf[c->npf++] = (struct prefetched){ xstrdup(key), msgid, job };
+}
+
+int conn_prefetch_take(struct conn *c, const char *key)
+{
+    for (size_t i = 0; i < c->npf; i++)
+        if (c->pf[i].job == c->job && strcmp(c->pf[i].key, key) == 0) {
+            int msgid = c->pf[i].msgid;
+
+            free(c->pf[i].key);
+            memmove(&c->pf[i], &c->pf[i + 1],
+                    (c->npf - i - 1) * sizeof(*c->pf));
+            c->npf--;
+            return msgid;
+        }
+    return -1;
+}
+
+void conn_prefetch_job(struct conn *c, long job)
+{
+    size_t n = 0;
+
+    c->job = job;
+    for (size_t i = 0; i < c->npf; i++) {
+        if (c->pf[i].job >= job) {
+            c->pf[n++] = c->pf[i];
+            continue;
+        }
+        /* sent for a command that did not need it after all */
+        if (c->ld != NULL)
+            ldap_abandon_ext(c->ld, c->pf[i].msgid, NULL, NULL);
+        free(c->pf[i].key);
+    }
+    c->npf = n;
+}
+
+size_t conn_prefetched(const struct conn *c)
+{
+    return c->npf;
 }
 
 const char *conn_error(const struct conn *c)

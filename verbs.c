@@ -171,7 +171,10 @@ static enum status add_value(struct ctx *c, const char *spn, const char *dn)
         return ST_OK;
     }
     st = dir_add_spn(c->s->conn, dn, spn);
-    return st == ST_OK ? ST_OK : add_refused(c, st, spn, dn);
+    if (st != ST_OK)
+        return add_refused(c, st, spn, dn);
+    plan_remember(&c->v->pending, dn, spn, true);
+    return ST_OK;
 }
 
 static enum status do_add(struct ctx *c)
@@ -230,9 +233,14 @@ static enum status do_reset(struct ctx *c)
     }
     want[0] = xasprintf("HOST/%.*s", (int)strcspn(acct.sam, "$"), acct.sam);
     want[1] = xasprintf("HOST/%s", acct.dns_host);
-    for (int i = 0; i < 2; i++)
-        if (plan_stored_value(&acct.entry, want[i]) == NULL)
+    for (int i = 0; i < 2; i++) {
+        int was = plan_pending_change(&c->v->pending, acct.entry.dn,
+                                      want[i]);
+
+        if (was < 0 || (was == 0 && plan_stored_value(&acct.entry, want[i])
+                                        == NULL))
             missing[nmissing++] = want[i];
+    }
     if (nmissing == 0) {
         report_note("%s already holds %s and %s: nothing to do",
                     acct.entry.dn, want[0], want[1]);
@@ -314,8 +322,9 @@ static enum status do_delete(struct ctx *c)
         value = acct.entry.spns[k];
         len = acct.entry.lens[k];
     }
-    if (c->o->dry_run) {
-        /* as it would be after the earlier lines of this dry run */
+    {
+        /* as it is (or, in a dry run, would be) after the earlier lines
+         * of this run, which an answer read ahead does not show */
         int was = plan_pending_change(&c->v->pending, acct.entry.dn,
                                       c->q->spn);
 
@@ -341,11 +350,15 @@ static enum status do_delete(struct ctx *c)
         st = ST_OK;
     } else {
         st = dir_delete_value(c->s->conn, acct.entry.dn, value, len);
+        if (st == ST_OK)
+            plan_remember(&c->v->pending, acct.entry.dn, value, false);
         if (st == ST_REFUSED && held_elsewhere(c, value, acct.entry.dn)) {
             char *what = NULL;
 
             st = dir_delete_duplicated(c->s->conn, acct.entry.dn, value,
                                        &what);
+            if (st == ST_OK)
+                plan_remember(&c->v->pending, acct.entry.dn, value, false);
             if (what != NULL)
                 report_note("%s", what);
             free(what);
@@ -567,6 +580,41 @@ enum status verbs_run(struct verbs *v, const struct job *j)
     report_outcome(st);
     report_end();
     return st;
+}
+
+void verbs_prefetch(struct verbs *v, const struct job *j, long id)
+{
+    struct session *s = v->s;
+    const char *base = conn_base(s->conn);
+    char *spn[] = { (char *)j->q.spn };
+    struct plan_holders h = { 0 };
+    char *const *aliases = NULL;
+    size_t naliases = 0;
+
+    switch (j->q.verb) {
+    case VERB_ADD_CHECK:
+    case VERB_ADD:
+    case VERB_DELETE:
+    case VERB_RESET:
+        break;
+    default:
+        return; /* -L and -Q show the directory as it is when they run */
+    }
+    dir_prefetch_account(s->conn, id, &j->ref, j->q.kind);
+    if ((j->q.verb != VERB_ADD_CHECK && j->q.verb != VERB_ADD)
+        || j->q.forest || j->q.ndomains > 0)
+        return;
+    /* find_holders' searches in the domain's scope (the alias forms only
+     * once sPNMappings is read: reading it may report) */
+    if (any_host(spn, 1)) {
+        if (!s->aliases_loaded)
+            return;
+        session_host_aliases(s, &aliases, &naliases);
+    }
+    plan_holders_init(&h, spn, 1, aliases, naliases);
+    dir_prefetch_search(s->conn, id, base, h.exact, h.nexact);
+    dir_prefetch_search(s->conn, id, base, h.alias, h.nalias);
+    plan_holders_free(&h);
 }
 
 void verbs_free(struct verbs *v)
