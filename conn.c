@@ -47,6 +47,7 @@ struct conn {
     struct prefetched *pf; /* searches sent ahead, answers not yet read */
     size_t npf, pf_cap;
     long job;        /* the command whose prefetched searches may be used */
+    size_t pf_sent, pf_used;
 };
 
 struct prefetched {
@@ -145,6 +146,7 @@ void conn_prefetch_add(struct conn *c, long job, const char *key, int msgid)
         c->pf = xrealloc(c->pf, c->pf_cap * sizeof(*c->pf));
     }
     c->pf[c->npf++] = (struct prefetched){ xstrdup(key), msgid, job };
+    c->pf_sent++;
 }
 
 int conn_prefetch_take(struct conn *c, const char *key)
@@ -157,6 +159,7 @@ int conn_prefetch_take(struct conn *c, const char *key)
             memmove(&c->pf[i], &c->pf[i + 1],
                     (c->npf - i - 1) * sizeof(*c->pf));
             c->npf--;
+            c->pf_used++;
             return msgid;
         }
     return -1;
@@ -180,9 +183,11 @@ void conn_prefetch_job(struct conn *c, long job)
     c->npf = n;
 }
 
-size_t conn_prefetched(const struct conn *c)
+size_t conn_prefetched(const struct conn *c, size_t *used)
 {
-    return c->npf;
+    if (used != NULL)
+        *used = c->pf_used;
+    return c->pf_sent;
 }
 
 const char *conn_error(const struct conn *c)

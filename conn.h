@@ -102,7 +102,8 @@ void conn_prefetch_add(struct conn *conn, long job, const char *key,
                        int msgid);
 int conn_prefetch_take(struct conn *conn, const char *key);
 void conn_prefetch_job(struct conn *conn, long job);
-size_t conn_prefetched(const struct conn *conn);
+/* Searches sent ahead so far; *used: how many of them were taken. */
+size_t conn_prefetched(const struct conn *conn, size_t *used);
 void conn_count_page(struct conn *conn, bool first);
 /* The first value of attr in e, malloc'd, or NULL. */
 char *conn_first_value(LDAP *ld, LDAPMessage *e, const char *attr);

@@ -144,8 +144,14 @@ static int run_jobs(struct verbs *v, const struct job *jobs, size_t n,
             break;
         }
     }
-    if (batch && v->s->conn != NULL)
+    if (batch && v->s->conn != NULL) {
+        size_t used, sent = conn_prefetched(v->s->conn, &used);
+
         conn_prefetch_job(v->s->conn, LONG_MAX); /* what was not used */
+        if (v->s->o->verbose)
+            warn("batch: %zu search(es) sent ahead, %zu of them used", sent,
+                 used);
+    }
     if (session_stop_signal() != 0)
         report_failure("stopped by SIG%s%s", sigabbrev_np(session_stop_signal()),
                        i < n ? ": the commands after it were not run" : "");
