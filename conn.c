@@ -44,6 +44,16 @@ struct conn {
     int value_range; /* --value-range: values asked for at a time; 0 */
     char **refs;     /* continuation references not yet taken */
     size_t nrefs;
+    struct prefetched *pf; /* searches sent ahead, answers not yet read */
+    size_t npf, pf_cap;
+    long job;        /* the command whose prefetched searches may be used */
+    size_t pf_sent, pf_used;
+};
+
+struct prefetched {
+    char *key;
+    int msgid;
+    long job;
 };
 
 /* RFC 2782's random choice among targets of equal priority: seeded, so
@@ -123,7 +133,61 @@ void conn_free(struct conn *c)
     free(c->tls_desc);
     free(c->error);
     xstrv_free(c->refs, c->nrefs);
+    for (size_t i = 0; i < c->npf; i++)
+        free(c->pf[i].key);
+    free(c->pf);
     free(c);
+}
+
+void conn_prefetch_add(struct conn *c, long job, const char *key, int msgid)
+{
+    if (c->npf == c->pf_cap) {
+        c->pf_cap = c->pf_cap ? c->pf_cap * 2 : 64;
+        c->pf = xrealloc(c->pf, c->pf_cap * sizeof(*c->pf));
+    }
+    c->pf[c->npf++] = (struct prefetched){ xstrdup(key), msgid, job };
+    c->pf_sent++;
+}
+
+int conn_prefetch_take(struct conn *c, const char *key)
+{
+    for (size_t i = 0; i < c->npf; i++)
+        if (c->pf[i].job == c->job && strcmp(c->pf[i].key, key) == 0) {
+            int msgid = c->pf[i].msgid;
+
+            free(c->pf[i].key);
+            memmove(&c->pf[i], &c->pf[i + 1],
+                    (c->npf - i - 1) * sizeof(*c->pf));
+            c->npf--;
+            c->pf_used++;
+            return msgid;
+        }
+    return -1;
+}
+
+void conn_prefetch_job(struct conn *c, long job)
+{
+    size_t n = 0;
+
+    c->job = job;
+    for (size_t i = 0; i < c->npf; i++) {
+        if (c->pf[i].job >= job) {
+            c->pf[n++] = c->pf[i];
+            continue;
+        }
+        /* sent for a command that did not need it after all */
+        if (c->ld != NULL)
+            ldap_abandon_ext(c->ld, c->pf[i].msgid, NULL, NULL);
+        free(c->pf[i].key);
+    }
+    c->npf = n;
+}
+
+size_t conn_prefetched(const struct conn *c, size_t *used)
+{
+    if (used != NULL)
+        *used = c->pf_used;
+    return c->pf_sent;
 }
 
 const char *conn_error(const struct conn *c)
@@ -215,6 +279,41 @@ static int quiet_interact(LDAP *ld, unsigned flags, void *defaults, void *in)
         i->len = (unsigned)strlen(i->result);
     }
     return LDAP_SUCCESS;
+}
+
+/*
+ * Cyrus SASL loads every plugin it finds (ten on Debian, with libcrypto
+ * and libdb) when it is first initialised; the tool binds with GSSAPI only
+ * (a simple bind uses no SASL), so only that plugin is loaded: the rest
+ * are skipped (SASL_CONTINUE).  Configuration files are read as before.
+ */
+static int verify_file(void *context, const char *file,
+                       sasl_verify_type_t type)
+{
+    const char *base = strrchr(file, '/');
+
+    (void)context;
+    base = base != NULL ? base + 1 : file;
+    if (type != SASL_VRFY_PLUGIN)
+        return SASL_OK;
+    return strncmp(base, "libgssapiv2.", 12) == 0 ? SASL_OK : SASL_CONTINUE;
+}
+
+/* Before libldap's first call initialises SASL with every plugin: once. */
+static void sasl_init_once(void)
+{
+    static bool done;
+    static const sasl_callback_t callbacks[] = {
+        { SASL_CB_VERIFYFILE, (int (*)(void))(void (*)(void))verify_file,
+          NULL },
+        { SASL_CB_LIST_END, NULL, NULL },
+    };
+
+    if (done)
+        return;
+    done = true;
+    /* on failure libldap initialises it itself, as it always did */
+    (void)sasl_client_init(callbacks);
 }
 
 /* GSSAPI's text hides the cause in parentheses; name it for an admin.
@@ -653,6 +752,7 @@ enum status conn_open(struct conn *c, const struct conn_opts *o)
     size_t n = 0;
     enum status st;
 
+    sasl_init_once(); /* before libldap's first call initialises it */
     c->timeout = o->timeout;
     c->run_end = o->run_end;
     if (o->page_size > 0)

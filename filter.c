@@ -55,7 +55,20 @@ char *filter_equals(const char *attr, const char *value, bool wildcard)
     return buf;
 }
 
-char *filter_any(const char *attr, char *const *values, size_t n)
+/* "(attr=value)" of len bytes, escaped, onto f. */
+static void put_equals(FILE *f, const char *attr, const char *value,
+                       size_t len)
+{
+    size_t cap = len * 3 + 4, pos = 0;
+    char *buf = xrealloc(NULL, cap);
+
+    append_escaped(&buf, &pos, &cap, value, len);
+    fprintf(f, "(%s=%.*s)", attr, (int)pos, buf);
+    free(buf);
+}
+
+char *filter_any_len(const char *attr, char *const *values,
+                     const size_t *lens, size_t n)
 {
     char *out = NULL;
     size_t len = 0;
@@ -63,20 +76,22 @@ char *filter_any(const char *attr, char *const *values, size_t n)
 
     if (n == 0)
         return NULL;
-    if (n == 1)
-        return filter_equals(attr, values[0], false);
     f = open_memstream(&out, &len);
     if (f == NULL)
         abort();
-    fputs("(|", f);
-    for (size_t i = 0; i < n; i++) {
-        char *one = filter_equals(attr, values[i], false);
-
-        fputs(one, f);
-        free(one);
-    }
-    fputc(')', f);
+    if (n > 1)
+        fputs("(|", f);
+    for (size_t i = 0; i < n; i++)
+        put_equals(f, attr, values[i],
+                   lens != NULL ? lens[i] : strlen(values[i]));
+    if (n > 1)
+        fputc(')', f);
     if (fclose(f) != 0)
         abort();
     return out;
+}
+
+char *filter_any(const char *attr, char *const *values, size_t n)
+{
+    return filter_any_len(attr, values, NULL, n);
 }

@@ -16,4 +16,9 @@ char *filter_equals(const char *attr, const char *value, bool wildcard);
  * a single value gives "(attr=v1)".  Caller frees.  NULL if n is 0. */
 char *filter_any(const char *attr, char *const *values, size_t n);
 
+/* The same for values of lens[i] bytes each (which may hold NUL bytes);
+ * lens NULL: C strings. */
+char *filter_any_len(const char *attr, char *const *values,
+                     const size_t *lens, size_t n);
+
 #endif

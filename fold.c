@@ -127,6 +127,31 @@ uint32_t fold_hash(const char *s)
     return h;
 }
 
+uint64_t fold_fingerprint(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    uint64_t h = 14695981039346656037u;
+
+    while (*p != '\0') {
+        uint32_t c;
+
+        if (*p < 0x80) { /* the common case, folded inline */
+            c = *p >= 'A' && *p <= 'Z' ? *p + 0x20u : *p;
+            p++;
+        } else {
+            c = fold_codepoint(next_cp(&p));
+        }
+        h ^= c;
+        h *= 1099511628211u;
+    }
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdu;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53u;
+    h ^= h >> 33;
+    return h != 0 ? h : 1;
+}
+
 bool fold_non_ascii(const char *s)
 {
     for (; *s != '\0'; s++)

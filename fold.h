@@ -32,6 +32,10 @@ bool fold_equal(const char *a, const char *b);
 /* FNV-1a of the folded text: equal values (fold_equal) hash alike. */
 uint32_t fold_hash(const char *s);
 
+/* A 64-bit fingerprint of the folded text (FNV-1a, then mixed), never 0:
+ * equal values (fold_equal) fingerprint alike. */
+uint64_t fold_fingerprint(const char *s);
+
 /* Whether s holds any byte outside ASCII. */
 bool fold_non_ascii(const char *s);
 

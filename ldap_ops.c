@@ -73,6 +73,94 @@ static void keep_references(struct conn *c, LDAPMessage *res)
  * results at 1,000), calling fn for every entry.  A server that sends the
  * same page again (a repeated cookie), or a run past --max-time, ends it:
  * an endless server would otherwise keep it going forever. */
+/* A search, named exactly: base, scope, filter and attributes. */
+static char *search_key(const char *base, int scope, const char *filter,
+                        char **attrs)
+{
+    char *key = xasprintf("%d\x01%s\x01%s", scope, base, filter), *k;
+
+    for (size_t i = 0; attrs != NULL && attrs[i] != NULL; i++) {
+        k = xasprintf("%s\x01%s", key, attrs[i]);
+        free(key);
+        key = k;
+    }
+    return key;
+}
+
+/* The whole answer to msgid in *res; an LDAP result code when there is
+ * none. */
+static int wait_result(struct conn *c, int msgid, struct timeval *tv,
+                       LDAPMessage **res)
+{
+    int rc = ldap_result(conn_ld(c), msgid, LDAP_MSG_ALL, tv, res);
+
+    if (rc > 0)
+        return LDAP_SUCCESS; /* the result code is parsed from *res */
+    if (rc == 0) {
+        ldap_abandon_ext(conn_ld(c), msgid, NULL, NULL);
+        *res = NULL;
+        return LDAP_TIMEOUT;
+    }
+    *res = NULL;
+    rc = LDAP_OTHER;
+    ldap_get_option(conn_ld(c), LDAP_OPT_RESULT_CODE, &rc);
+    return rc;
+}
+
+/* ldap_search_ext_s, in two steps. */
+static int search_wait(struct conn *c, const char *base, int scope,
+                       const char *filter, char **attrs,
+                       LDAPControl **sctrls, struct timeval *tv,
+                       LDAPMessage **res)
+{
+    int msgid;
+    int rc = ldap_search_ext(conn_ld(c), base, scope, filter, attrs, 0,
+                             sctrls, NULL, tv, LDAP_NO_LIMIT, &msgid);
+
+    *res = NULL;
+    return rc != LDAP_SUCCESS ? rc : wait_result(c, msgid, tv, res);
+}
+
+/* The answer to the first page of this search if it was sent ahead for
+ * the current command (conn_prefetch_take); -1 if it was not. */
+static int take_prefetched(struct conn *c, const char *key,
+                           LDAPMessage **res)
+{
+    struct timeval tv = { conn_timeout(c), 0 };
+    int msgid = conn_prefetch_take(c, key);
+
+    if (msgid < 0)
+        return -1;
+    return wait_result(c, msgid, conn_timeout(c) ? &tv : NULL, res);
+}
+
+/* Sends the first page of a search ahead, for command job. */
+static void prefetch(struct conn *c, long job, const char *base, int scope,
+                     const char *filter, char **attrs)
+{
+    LDAPControl pctrl = { OID_PAGED, { 0, NULL }, 1 };
+    LDAPControl *sctrls[] = { &pctrl, NULL };
+    struct berval cookie = { 0, NULL };
+    struct timeval tv = { conn_timeout(c), 0 };
+    int msgid;
+
+    if (conn_ld(c) == NULL
+        || ldap_create_page_control_value(conn_ld(c), conn_page_size(c),
+                                          &cookie, &pctrl.ldctl_value)
+               != LDAP_SUCCESS)
+        return;
+    if (ldap_search_ext(conn_ld(c), base, scope, filter, attrs, 0, sctrls,
+                        NULL, conn_timeout(c) ? &tv : NULL, LDAP_NO_LIMIT,
+                        &msgid)
+        == LDAP_SUCCESS) {
+        char *key = search_key(base, scope, filter, attrs);
+
+        conn_prefetch_add(c, job, key, msgid);
+        free(key);
+    }
+    ber_memfree(pctrl.ldctl_value.bv_val);
+}
+
 static enum status search_paged(struct conn *c, const char *base,
                                    int scope, const char *filter,
                                    char **attrs, raw_entry_fn fn, void *ctx)
@@ -82,6 +170,7 @@ static enum status search_paged(struct conn *c, const char *base,
     enum status st = ST_OK;
     bool first = true;
     char *what = xasprintf("searching %s for %s", base, filter);
+    char *key = search_key(base, scope, filter, attrs);
     uint64_t last_hash = 0;
     size_t last_n = 0;
 
@@ -105,9 +194,10 @@ static enum status search_paged(struct conn *c, const char *base,
             ber_memfree(sent.bv_val);
             break;
         }
-        rc = ldap_search_ext_s(conn_ld(c), base, scope, filter, attrs, 0, sctrls,
-                               NULL, conn_timeout(c) ? &tv : NULL, LDAP_NO_LIMIT,
-                               &res);
+        rc = first ? take_prefetched(c, key, &res) : -1;
+        if (rc < 0)
+            rc = search_wait(c, base, scope, filter, attrs, sctrls,
+                             conn_timeout(c) ? &tv : NULL, &res);
         ber_memfree(pctrl.ldctl_value.bv_val);
         if (res == NULL) {
             st = conn_fail_ld(c, OP_READ, rc, what);
@@ -165,6 +255,7 @@ static enum status search_paged(struct conn *c, const char *base,
     } while (st == ST_OK && cookie.bv_len > 0);
     ber_memfree(cookie.bv_val);
     free(what);
+    free(key);
     return st;
 }
 
@@ -387,6 +478,27 @@ enum status dir_search(struct conn *c, const char *base, char *const *values,
     return st;
 }
 
+enum status dir_search_len(struct conn *c, const char *base,
+                           char *const *values, const size_t *lens, size_t n,
+                           entry_fn fn, void *ctx)
+{
+    char *attr, *attrs[2];
+    char *filter;
+    struct spn_adapter a = { fn, ctx };
+    enum status st;
+
+    if (n == 0)
+        return ST_OK;
+    attrs[0] = attr = spn_attr(c, 0);
+    attrs[1] = NULL;
+    filter = filter_any_len(A_SPN, values, lens, n);
+    st = search_paged(c, base, LDAP_SCOPE_SUBTREE, filter, attrs, adapt_entry,
+                      &a);
+    free(attr);
+    free(filter);
+    return st;
+}
+
 /* How many of the entries an ambiguous account lookup names. */
 #define ACCOUNT_NAMES_SHOWN 5
 
@@ -461,6 +573,80 @@ static enum status account_entry(struct conn *c, LDAPMessage *e,
     return ST_OK;
 }
 
+/* The first search of an account lookup: its base, scope, filter
+ * (malloc'd) and, for NAME, the computer form NAME$ (malloc'd, or NULL). */
+static void account_query(struct conn *c, const struct account_ref *ref,
+                          enum account_kind kind, const char **base,
+                          int *scope, char **filter, char **dollar)
+{
+    *base = conn_base(c);
+    *scope = LDAP_SCOPE_SUBTREE;
+    *filter = NULL;
+    *dollar = NULL;
+    switch (ref->form) {
+    case ACCOUNT_DN:
+        *base = ref->name;
+        *scope = LDAP_SCOPE_BASE;
+        /* an account, not any object: containers hold no SPNs */
+        *filter = xstrdup("(sAMAccountName=*)");
+        break;
+    case ACCOUNT_UPN:
+        *filter = filter_equals("userPrincipalName", ref->name, false);
+        break;
+    case ACCOUNT_NAME:
+        if (ref->dollar || kind == KIND_USER) {
+            *filter = filter_equals("sAMAccountName", ref->name, false);
+        } else {
+            char *fc, *fu;
+
+            *dollar = xasprintf("%s$", ref->name);
+            fc = filter_equals("sAMAccountName", *dollar, false);
+            if (kind == KIND_COMPUTER) {
+                *filter = fc;
+                break;
+            }
+            fu = filter_equals("sAMAccountName", ref->name, false);
+            *filter = xasprintf("(|%s%s)", fc, fu);
+            free(fc);
+            free(fu);
+        }
+        break;
+    }
+}
+
+void dir_prefetch_account(struct conn *c, long job,
+                          const struct account_ref *ref,
+                          enum account_kind kind)
+{
+    char *attr = spn_attr(c, 0);
+    char *attrs[] = { A_SAM, A_DNSHOST, A_OBJECTCLASS, attr, NULL };
+    const char *base;
+    char *filter, *dollar;
+    int scope;
+
+    account_query(c, ref, kind, &base, &scope, &filter, &dollar);
+    prefetch(c, job, base, scope, filter, attrs);
+    free(filter);
+    free(dollar);
+    free(attr);
+}
+
+void dir_prefetch_search(struct conn *c, long job, const char *base,
+                         char *const *values, size_t n)
+{
+    char *attr, *attrs[2], *filter;
+
+    if (n == 0)
+        return;
+    attrs[0] = attr = spn_attr(c, 0);
+    attrs[1] = NULL;
+    filter = n == 1 ? filter_equals(A_SPN, values[0], false)
+                    : filter_any(A_SPN, values, n);
+    prefetch(c, job, base, LDAP_SCOPE_SUBTREE, filter, attrs);
+    free(attr);
+    free(filter);
+}
+
 enum status dir_find_account(struct conn *c,
                                const struct account_ref *ref,
                                enum account_kind kind,
@@ -478,36 +664,8 @@ enum status dir_find_account(struct conn *c,
     char *quoted = quote_value(ref->name);
 
     memset(out, 0, sizeof(*out));
-    switch (ref->form) {
-    case ACCOUNT_DN:
-        base = ref->name;
-        scope = LDAP_SCOPE_BASE;
-        /* an account, not any object: containers hold no SPNs */
-        filter = xstrdup("(sAMAccountName=*)");
-        break;
-    case ACCOUNT_UPN:
-        filter = filter_equals("userPrincipalName", ref->name, false);
-        break;
-    case ACCOUNT_NAME:
-        if (ref->dollar || kind == KIND_USER) {
-            filter = filter_equals("sAMAccountName", ref->name, false);
-        } else {
-            char *fc, *fu;
-
-            dollar = xasprintf("%s$", ref->name);
-            s.want_dollar = dollar;
-            fc = filter_equals("sAMAccountName", dollar, false);
-            if (kind == KIND_COMPUTER) {
-                filter = fc;
-                break;
-            }
-            fu = filter_equals("sAMAccountName", ref->name, false);
-            filter = xasprintf("(|%s%s)", fc, fu);
-            free(fc);
-            free(fu);
-        }
-        break;
-    }
+    account_query(c, ref, kind, &base, &scope, &filter, &dollar);
+    s.want_dollar = dollar;
     saved = conn_take_references(c, &nsaved);
     st = search_paged(c, base, scope, filter, attrs, account_entry, &s);
     if (st == ST_OK && s.matches == 0 && ref->form == ACCOUNT_UPN) {

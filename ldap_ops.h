@@ -38,6 +38,23 @@ enum status dir_search(struct conn *conn, const char *base,
                        char *const *values, size_t n, bool wildcard,
                        entry_fn fn, void *ctx);
 
+/* The same, with no wildcard, for values of lens[i] bytes (which may hold
+ * NUL bytes; lens NULL: C strings): one OR filter of them all. */
+enum status dir_search_len(struct conn *conn, const char *base,
+                           char *const *values, const size_t *lens, size_t n,
+                           entry_fn fn, void *ctx);
+
+/* Send ahead the first page of what dir_find_account, and dir_search
+ * with no wildcard, would ask, for command job of a batch (conn.h's
+ * conn_prefetch_add): when that command makes the same search, it reads
+ * the answer already there.  Failures are silent (the search is then
+ * made when needed). */
+void dir_prefetch_account(struct conn *conn, long job,
+                          const struct account_ref *ref,
+                          enum account_kind kind);
+void dir_prefetch_search(struct conn *conn, long job, const char *base,
+                         char *const *values, size_t n);
+
 /* Adds or deletes exactly one value of servicePrincipalName on dn. */
 enum status dir_add_spn(struct conn *conn, const char *dn, const char *spn);
 enum status dir_delete_spn(struct conn *conn, const char *dn,

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <signal.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -93,10 +94,13 @@ static int job_exit(const struct job *j, enum status st)
 /* Runs every command; the exit status is the most severe of them.  A
  * SIGINT or SIGTERM lets the command under way finish and be reported,
  * then stops: the rest are reported as not run. */
+/* Lines of a batch whose first searches are sent ahead at a time. */
+#define PREFETCH 100
+
 static int run_jobs(struct verbs *v, const struct job *jobs, size_t n,
                     bool batch)
 {
-    size_t done = 0, failed = 0, i;
+    size_t done = 0, failed = 0, i, ahead = 0;
     int worst = EXIT_DONE;
 
     for (i = 0; i < n; i++) {
@@ -105,6 +109,15 @@ static int run_jobs(struct verbs *v, const struct job *jobs, size_t n,
 
         if (session_stop_signal() != 0)
             break;
+        /* A batch sends the first searches of the next PREFETCH lines
+         * before waiting for any answer, then runs them one at a time
+         * (the writes are not pipelined: a DC applies them in turn). */
+        if (batch && n > 1 && i == ahead && session_alive(v->s)) {
+            for (; ahead < n && ahead < i + PREFETCH; ahead++)
+                verbs_prefetch(v, &jobs[ahead], (long)ahead + 1);
+        }
+        if (batch)
+            conn_prefetch_job(v->s->conn, (long)i + 1);
         if (batch && v->progress)
             fprintf(stderr, "Processing line %d (%zu of %zu)\n",
                     jobs[i].line, i + 1, n);
@@ -134,6 +147,14 @@ static int run_jobs(struct verbs *v, const struct job *jobs, size_t n,
             i++;
             break;
         }
+    }
+    if (batch && v->s->conn != NULL) {
+        size_t used, sent = conn_prefetched(v->s->conn, &used);
+
+        conn_prefetch_job(v->s->conn, LONG_MAX); /* what was not used */
+        if (v->s->o->verbose)
+            warn("batch: %zu search(es) sent ahead, %zu of them used", sent,
+                 used);
     }
     if (session_stop_signal() != 0)
         report_failure("stopped by SIG%s%s", sigabbrev_np(session_stop_signal()),

@@ -5,7 +5,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "fold.h"
 #include "msg.h"
 #include "quote.h"
 #include "report.h"
@@ -173,7 +172,10 @@ static enum status add_value(struct ctx *c, const char *spn, const char *dn)
         return ST_OK;
     }
     st = dir_add_spn(c->s->conn, dn, spn);
-    return st == ST_OK ? ST_OK : add_refused(c, st, spn, dn);
+    if (st != ST_OK)
+        return add_refused(c, st, spn, dn);
+    plan_remember(&c->v->pending, dn, spn, true);
+    return ST_OK;
 }
 
 static enum status do_add(struct ctx *c)
@@ -232,9 +234,14 @@ static enum status do_reset(struct ctx *c)
     }
     want[0] = xasprintf("HOST/%.*s", (int)strcspn(acct.sam, "$"), acct.sam);
     want[1] = xasprintf("HOST/%s", acct.dns_host);
-    for (int i = 0; i < 2; i++)
-        if (plan_stored_value(&acct.entry, want[i]) == NULL)
+    for (int i = 0; i < 2; i++) {
+        int was = plan_pending_change(&c->v->pending, acct.entry.dn,
+                                      want[i]);
+
+        if (was < 0 || (was == 0 && plan_stored_value(&acct.entry, want[i])
+                                        == NULL))
             missing[nmissing++] = want[i];
+    }
     if (nmissing == 0) {
         report_note("%s already holds %s and %s: nothing to do",
                     acct.entry.dn, want[0], want[1]);
@@ -316,8 +323,9 @@ static enum status do_delete(struct ctx *c)
         value = acct.entry.spns[k];
         len = acct.entry.lens[k];
     }
-    if (c->o->dry_run) {
-        /* as it would be after the earlier lines of this dry run */
+    {
+        /* as it is (or, in a dry run, would be) after the earlier lines
+         * of this run, which an answer read ahead does not show */
         int was = plan_pending_change(&c->v->pending, acct.entry.dn,
                                       c->q->spn);
 
@@ -343,11 +351,15 @@ static enum status do_delete(struct ctx *c)
         st = ST_OK;
     } else {
         st = dir_delete_value(c->s->conn, acct.entry.dn, value, len);
+        if (st == ST_OK)
+            plan_remember(&c->v->pending, acct.entry.dn, value, false);
         if (st == ST_REFUSED && held_elsewhere(c, value, acct.entry.dn)) {
             char *what = NULL;
 
             st = dir_delete_duplicated(c->s->conn, acct.entry.dn, value,
                                        &what);
+            if (st == ST_OK)
+                plan_remember(&c->v->pending, acct.entry.dn, value, false);
             if (what != NULL)
                 report_note("%s", what);
             free(what);
@@ -422,147 +434,114 @@ static enum status do_query(struct ctx *c)
 
 /* ---------------------------------------------------------------- -X */
 
+/* Values asked about in one equality search when -X resolves its
+ * candidates: one OR filter of them. */
+#define SCAN_BATCH 64
+
 struct scan_ctx {
+    struct ctx *c;
     struct scan *scan;
     bool progress;
+    struct scan_meter meter;
 };
 
 static enum status scan_entry(const char *dn, char *const *spns,
                               const size_t *lens, size_t n, void *ctx)
 {
     struct scan_ctx *s = ctx;
-    char **printed;
 
     if (session_stop_signal() != 0)
         return ST_INTERRUPTED;
-    printed = xcalloc(n + 1, sizeof(*printed));
-
-    /* Grouped by their printed forms (quote.h), one to one with the
-     * values, NUL bytes included. */
-    for (size_t i = 0; i < n; i++)
-        printed[i] = quote_display(spns[i], lens[i]);
-    scan_add(s->scan, dn, printed, n);
-    xstrv_free(printed, n);
-    if (s->progress && scan_entries(s->scan) % 1000 == 0)
-        fprintf(stderr, "Processing entry %zu\n", scan_entries(s->scan));
+    scan_add(s->scan, dn, spns, lens, n);
+    if (s->progress)
+        scan_meter_tick(&s->meter, s->scan, scan_clock());
     return ST_OK;
 }
 
-/* What the groups of -X come to, once the DC has settled the doubtful. */
-struct groups_ctx {
-    struct ctx *c;
-    size_t groups;
-    enum status st;
+/* What a resolving search hands each entry to, with the signal check. */
+struct found_ctx {
+    entry_fn found;
+    void *ctx;
 };
 
-static int cmp_dn(const void *a, const void *b)
+static enum status found_entry(const char *dn, char *const *spns,
+                               const size_t *lens, size_t n, void *ctx)
 {
-    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
-    int r = strcasecmp(x, y);
+    struct found_ctx *f = ctx;
 
-    return r != 0 ? r : strcmp(x, y);
+    if (session_stop_signal() != 0)
+        return ST_INTERRUPTED;
+    return f->found(dn, spns, lens, n, f->ctx);
 }
 
-/* The holders the DC's own equality finds for spn in every scope (a
- * directory may fold other letters than fold.h does): malloc'd, sorted,
- * each DN once. */
-static enum status dc_holders(struct ctx *c, const char *spn, char ***dns,
-                              size_t *n)
+/* Who holds any of values, as each scope's DC matches them (a directory
+ * may fold other letters than fold.h does): the scan kept fingerprints
+ * only, so every candidate is settled here. */
+static enum status scan_search(char *const *values, const size_t *lens,
+                               size_t n, entry_fn found, void *found_ctx,
+                               void *ctx)
 {
-    struct entries found = { 0 };
-    char *one[] = { (char *)spn };
-    enum status st = ST_OK;
+    struct scan_ctx *s = ctx;
+    struct found_ctx f = { found, found_ctx };
 
-    *dns = NULL;
-    *n = 0;
-    for (size_t i = 0; i < c->s->nscopes && st == ST_OK; i++) {
-        const struct scope *sc = &c->s->scopes[i];
+    for (size_t i = 0; i < s->c->s->nscopes; i++) {
+        const struct scope *sc = &s->c->s->scopes[i];
+        enum status st = dir_search_len(sc->conn, sc->base, values, lens, n,
+                                        found_entry, &f);
 
-        st = dir_search(sc->conn, sc->base, one, 1, false, entries_collect,
-                        &found);
         if (st != ST_OK)
-            session_fail(sc->conn, st);
+            return read_failed(sc, st);
     }
-    for (size_t i = 0; st == ST_OK && i < found.n; i++) {
-        bool seen = false;
-
-        for (size_t k = 0; k < *n && !seen; k++)
-            seen = strcasecmp((*dns)[k], found.v[i].dn) == 0;
-        if (!seen) {
-            *dns = xrealloc(*dns, (*n + 1) * sizeof(**dns));
-            (*dns)[(*n)++] = xstrdup(found.v[i].dn);
-        }
-    }
-    if (*n > 1)
-        qsort(*dns, *n, sizeof(**dns), cmp_dn);
-    entries_free(&found);
-    return st;
+    return ST_OK;
 }
 
 static void print_group(const struct scan_group *g, void *ctx)
 {
-    struct groups_ctx *gc = ctx;
-    char **dns = NULL;
-    size_t n = 0;
-
-    if (gc->st != ST_OK)
-        return;
-    if (!fold_non_ascii(g->spn)) {
-        /* ASCII letters fold alike everywhere: no doubt */
-        report(&(struct event){ .kind = EV_GROUP, .label = g->spn,
-                                .values = (char *const *)g->dns,
-                                .nvalues = g->ndns });
-        gc->groups++;
-        return;
-    }
-    /* Outside ASCII the DC's equality decides, as -Q and the KDC see it. */
-    gc->st = dc_holders(gc->c, g->spn, &dns, &n);
-    if (gc->st == ST_OK && n > 1) {
-        report(&(struct event){ .kind = EV_GROUP, .label = g->spn,
-                                .values = dns, .nvalues = n });
-        gc->groups++;
-    } else if (gc->st == ST_OK && gc->c->o->verbose) {
-        char *q = quote_value(g->spn);
-
-        warn("%s and its case variants: %zu holders by the DC's equality, "
-             "not a duplicate", q, n);
-        free(q);
-    }
-    xstrv_free(dns, n);
+    (void)ctx;
+    report(&(struct event){ .kind = EV_GROUP, .label = g->spn,
+                            .values = (char *const *)g->dns,
+                            .nvalues = g->ndns });
 }
 
 static enum status do_scan(struct ctx *c)
 {
-    struct scan_ctx s = { scan_new(), c->v->progress };
-    struct groups_ctx gc = { c, 0, ST_OK };
+    struct scan_ctx s = { c, scan_new(), c->v->progress, { 0 } };
     static char star[] = "*";
     char *all[] = { star };
+    size_t groups;
+    enum status st = ST_OK;
 
     if (s.progress)
-        fprintf(stderr, "Processing entry 0\n");
-    for (size_t i = 0; i < c->s->nscopes; i++) {
+        scan_meter_start(&s.meter, stderr, scan_clock());
+    for (size_t i = 0; i < c->s->nscopes && st == ST_OK; i++) {
         const struct scope *sc = &c->s->scopes[i];
-        enum status st;
 
         checking(sc);
         st = dir_search(sc->conn, sc->base, all, 1, true, scan_entry, &s);
-        if (st != ST_OK) {
-            scan_free(s.scan);
-            return read_failed(sc, st);
-        }
-        if (c->o->verbose)
+        if (s.progress)
+            scan_meter_end(&s.meter, s.scan, scan_clock());
+        if (st != ST_OK)
+            st = read_failed(sc, st);
+        else if (c->o->verbose)
             warn("scan of %s read %u page(s); %zu entries so far", sc->label,
                  conn_pages(sc->conn), scan_entries(s.scan));
     }
+    if (st == ST_OK)
+        st = scan_resolve(s.scan, SCAN_BATCH, scan_search, &s);
+    if (st != ST_OK) {
+        scan_free(s.scan);
+        return st;
+    }
+    if (c->o->verbose)
+        warn("scan: %zu values; %zu seen again, settled by the DC in %zu "
+             "search(es)", scan_values(s.scan), scan_candidates(s.scan),
+             scan_searches(s.scan));
     report_line(EV_CHECKED);
-    scan_groups(s.scan, print_group, &gc);
-    if (gc.st == ST_OK)
-        report(&(struct event){ .kind = EV_SCAN_DONE, .count = gc.groups,
-                                .entries = scan_entries(s.scan) });
+    groups = scan_groups(s.scan, print_group, NULL);
+    report(&(struct event){ .kind = EV_SCAN_DONE, .count = groups,
+                            .entries = scan_entries(s.scan) });
     scan_free(s.scan);
-    if (gc.st != ST_OK)
-        return gc.st;
-    return gc.groups ? ST_DUPLICATE : ST_OK;
+    return groups ? ST_DUPLICATE : ST_OK;
 }
 
 /* ------------------------------------------------------------ --verify */
@@ -622,6 +601,41 @@ enum status verbs_run(struct verbs *v, const struct job *j)
     report_outcome(st);
     report_end();
     return st;
+}
+
+void verbs_prefetch(struct verbs *v, const struct job *j, long id)
+{
+    struct session *s = v->s;
+    const char *base = conn_base(s->conn);
+    char *spn[] = { (char *)j->q.spn };
+    struct plan_holders h = { 0 };
+    char *const *aliases = NULL;
+    size_t naliases = 0;
+
+    switch (j->q.verb) {
+    case VERB_ADD_CHECK:
+    case VERB_ADD:
+    case VERB_DELETE:
+    case VERB_RESET:
+        break;
+    default:
+        return; /* -L and -Q show the directory as it is when they run */
+    }
+    dir_prefetch_account(s->conn, id, &j->ref, j->q.kind);
+    if ((j->q.verb != VERB_ADD_CHECK && j->q.verb != VERB_ADD)
+        || j->q.forest || j->q.ndomains > 0)
+        return;
+    /* find_holders' searches in the domain's scope (the alias forms only
+     * once sPNMappings is read: reading it may report) */
+    if (any_host(spn, 1)) {
+        if (!s->aliases_loaded)
+            return;
+        session_host_aliases(s, &aliases, &naliases);
+    }
+    plan_holders_init(&h, spn, 1, aliases, naliases);
+    dir_prefetch_search(s->conn, id, base, h.exact, h.nexact);
+    dir_prefetch_search(s->conn, id, base, h.alias, h.nalias);
+    plan_holders_free(&h);
 }
 
 void verbs_free(struct verbs *v)

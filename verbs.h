@@ -13,12 +13,19 @@
 
 struct verbs {
     struct session *s;
-    struct plan_pending pending; /* what a dry run has "written" so far */
+    struct plan_pending pending; /* what this run has written (or, in a
+                                    dry run, would have) so far */
     bool progress;               /* stderr is a terminal and no -P */
 };
 
 /* Runs one command as one reported operation; returns its outcome. */
 enum status verbs_run(struct verbs *v, const struct job *job);
+/* Sends ahead the searches job will make first (its account lookup and,
+ * for -S and -A, the duplicate check in its domain), as command number id
+ * (conn_prefetch_job): a batch pipelines them, then writes one line at a
+ * time.  Answers read ahead predate earlier lines' writes: the verbs see
+ * those through the pending changes, as a dry run does. */
+void verbs_prefetch(struct verbs *v, const struct job *job, long id);
 void verbs_free(struct verbs *v);
 
 #endif

@@ -260,6 +260,9 @@ t "-X to a terminal shows progress on stderr, -P hides it"
 if command -v script >/dev/null; then
 	tty_out=$(script -qec "$SETSPN -X >/dev/null" /dev/null 2>&1)
 	[[ $tty_out == *"Processing entry 0"* ]] || _fail "no progress on a terminal" "got: $tty_out"
+	# the totals when the scope's search ends, with the rate
+	[[ $tty_out =~ Processing\ entry\ [1-9][0-9]*\ \([1-9][0-9]*\ values,\ [0-9]+\ entries/s\) ]] ||
+		_fail "no totals on a terminal" "got: $tty_out"
 	tty_out=$(script -qec "$SETSPN -X -P >/dev/null" /dev/null 2>&1)
 	[[ $tty_out != *"Processing entry"* ]] || _fail "progress despite -P" "got: $tty_out"
 fi

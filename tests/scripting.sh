@@ -315,3 +315,17 @@ printf -- '-S HTTP/addrm.spn.test JS1\n-D HTTP/addrm.spn.test JS1\n' >"$TESTDC_D
 run -n --batch "$TESTDC_DIR/addrm"
 rc 0
 same "two records" "$(grep -c '^changetype: modify' <<<"$out")" 2
+
+t "--batch reads ahead, yet each line sees the earlier lines' writes"
+printf -- '%s\n' '-S HTTP/ahead.spn.test JS1' '-D HTTP/ahead.spn.test JS1' \
+	'-S HTTP/ahead.spn.test JS2' '-S HTTP/ahead.spn.test JS1' '-D HTTP/ahead.spn.test JS1' \
+	'-A HTTP/ahead2.spn.test JS1' '--idempotent -S HTTP/ahead2.spn.test JS1' >"$TESTDC_DIR/ahead"
+run --batch "$TESTDC_DIR/ahead"
+rc 1
+out_has "Batch: 7 commands, 5 done, 2 failed, 0 not run"
+# line 4: JS2 holds it since line 3; line 5: JS1 gave it up in line 2
+out_has "Duplicate SPN found, aborting operation!"
+err_has "cannot remove 'HTTP/ahead.spn.test' from $J1: not registered on that account"
+same "JS2 holds it" "$(spns "$J2" | grep -c '^HTTP/ahead.spn.test$')" 1
+same "JS1 does not" "$(spns "$J1" | grep -c '^HTTP/ahead.spn.test$')" 0
+same "JS1 holds the second" "$(spns "$J1" | grep -c '^HTTP/ahead2.spn.test$')" 1

@@ -1,11 +1,105 @@
 /*
- * scan: the grouping of the duplicate scan (-X).
+ * scan: the grouping of the duplicate scan (-X), resolved against a fake
+ * directory that holds what the tests add.
  */
 #include "unit.h"
 
 #include <stdlib.h>
 
+#include "fold.h"
 #include "scan.h"
+#include "xalloc.h"
+
+/* The directory the resolver asks: every entry scan_add saw (or only
+ * put there), matched by fold_equal, or also by "loose" rules (é equals
+ * e, as a directory folding accents would). */
+struct fakedir {
+    struct entries e;
+    bool loose;
+    size_t searches, values_asked, fail_at;
+};
+
+static struct fakedir dir;
+
+static void dir_put(const char *dn, char *const *spns, size_t n)
+{
+    entries_collect(dn, spns, NULL, n, &dir.e);
+}
+
+/* scan_add, and the same entry in the directory. */
+static void add(struct scan *s, const char *dn, char *const *spns, size_t n)
+{
+    dir_put(dn, spns, n);
+    scan_add(s, dn, spns, NULL, n);
+}
+
+/* "é" (c3 a9) as "e", for the loose directory. */
+static char *unaccent(const char *v, size_t len)
+{
+    char *o = xcalloc(len + 1, 1);
+    size_t k = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        if (i + 1 < len && (unsigned char)v[i] == 0xc3
+            && (unsigned char)v[i + 1] == 0xa9) {
+            o[k++] = 'e';
+            i++;
+        } else {
+            o[k++] = v[i];
+        }
+    }
+    return o;
+}
+
+static bool dir_equal(const char *a, size_t alen, const char *b, size_t blen)
+{
+    bool eq;
+    char *x, *y;
+
+    if (!dir.loose)
+        return alen == blen && memchr(a, 0, alen) == NULL
+                   ? fold_equal(a, b)
+                   : alen == blen && memcmp(a, b, alen) == 0;
+    x = unaccent(a, alen);
+    y = unaccent(b, blen);
+    eq = fold_equal(x, y);
+    free(x);
+    free(y);
+    return eq;
+}
+
+static enum status dir_search_fn(char *const *values, const size_t *lens,
+                                 size_t n, entry_fn found, void *found_ctx,
+                                 void *ctx)
+{
+    (void)ctx;
+    dir.searches++;
+    dir.values_asked += n;
+    if (dir.fail_at != 0 && dir.searches == dir.fail_at)
+        return ST_CONNECT;
+    for (size_t i = 0; i < dir.e.n; i++) {
+        const struct entry *e = &dir.e.v[i];
+        bool hit = false;
+
+        for (size_t k = 0; k < e->nspns && !hit; k++)
+            for (size_t v = 0; v < n && !hit; v++)
+                hit = dir_equal(e->spns[k], e->lens[k], values[v], lens[v]);
+        if (hit) {
+            enum status st = found(e->dn, e->spns, e->lens, e->nspns,
+                                   found_ctx);
+
+            if (st != ST_OK)
+                return st;
+        }
+    }
+    return ST_OK;
+}
+
+static void dir_reset(void)
+{
+    entries_free(&dir.e);
+    memset(&dir, 0, sizeof(dir));
+}
 
 /* Renders each group as "SPN: dn1 | dn2\n" into a growing string. */
 struct groups {
@@ -27,12 +121,15 @@ static void collect(const struct scan_group *g, void *ctx)
     fputc('\n', gs->f);
 }
 
-/* Runs scan_groups and checks the count and the rendering. */
-static void check_groups(struct scan *s, size_t want_n, const char *want)
+/* Resolves (in batches of batch), runs scan_groups and checks the count
+ * and the rendering. */
+static void check_groups_batch(struct scan *s, size_t batch, size_t want_n,
+                               const char *want)
 {
     struct groups gs = { NULL, 0, NULL, 0 };
     size_t n;
 
+    assert_int_equal(scan_resolve(s, batch, dir_search_fn, NULL), ST_OK);
     gs.f = open_memstream(&gs.text, &gs.len);
     assert_non_null(gs.f);
     n = scan_groups(s, collect, &gs);
@@ -41,6 +138,12 @@ static void check_groups(struct scan *s, size_t want_n, const char *want)
     assert_int_equal(gs.calls, want_n);
     assert_string_equal(gs.text, want);
     free(gs.text);
+}
+
+static void check_groups(struct scan *s, size_t want_n, const char *want)
+{
+    check_groups_batch(s, 1, want_n, want);
+    check_groups_batch(s, 64, want_n, want);
 }
 
 static void scan_none(void **state)
@@ -53,12 +156,13 @@ static void scan_none(void **state)
     assert_non_null(s);
     assert_int_equal(scan_entries(s), 0);
     check_groups(s, 0, "");
-    scan_add(s, "CN=a", V(a), 2);
-    scan_add(s, "CN=b", V(b), 2);
-    scan_add(s, "CN=empty", NULL, 0);
+    add(s, "CN=a", V(a), 2);
+    add(s, "CN=b", V(b), 2);
+    add(s, "CN=empty", NULL, 0);
     assert_int_equal(scan_entries(s), 3);
     check_groups(s, 0, "");
     scan_free(s);
+    dir_reset();
     scan_free(NULL);
 }
 
@@ -70,9 +174,9 @@ static void scan_exact_and_case(void **state)
     const char *c[] = { "HOST/web01", "ldap/x" };
 
     (void)state;
-    scan_add(s, "CN=a,DC=spn,DC=test", V(a), 2);
-    scan_add(s, "CN=b,DC=spn,DC=test", V(b), 1);
-    scan_add(s, "CN=c,DC=spn,DC=test", V(c), 2);
+    add(s, "CN=a,DC=spn,DC=test", V(a), 2);
+    add(s, "CN=b,DC=spn,DC=test", V(b), 1);
+    add(s, "CN=c,DC=spn,DC=test", V(c), 2);
     assert_int_equal(scan_entries(s), 3);
     /* sorted by SPN case-insensitively; first spelling seen is kept */
     check_groups(s, 2,
@@ -85,6 +189,7 @@ static void scan_exact_and_case(void **state)
                  "HTTP/Web01.spn.test: CN=a,DC=spn,DC=test | "
                  "CN=b,DC=spn,DC=test\n");
     scan_free(s);
+    dir_reset();
 }
 
 static void scan_same_account(void **state)
@@ -94,18 +199,19 @@ static void scan_same_account(void **state)
     const char *b[] = { "HOST/y" };
 
     (void)state;
-    scan_add(s, "CN=a", V(a), 4);
-    scan_add(s, "CN=b", V(b), 1);
+    add(s, "CN=a", V(a), 4);
+    add(s, "CN=b", V(b), 1);
     check_groups(s, 0, "");
 
     /* ... but a second account holding it makes one group, each DN once */
     {
         const char *c[] = { "Http/Web01", "HTTP/WEB01" };
 
-        scan_add(s, "CN=c", V(c), 2);
+        add(s, "CN=c", V(c), 2);
     }
     check_groups(s, 1, "HTTP/web01: CN=a | CN=c\n");
     scan_free(s);
+    dir_reset();
 }
 
 static void scan_three_holders_sorted(void **state)
@@ -116,11 +222,11 @@ static void scan_three_holders_sorted(void **state)
     const char *z2[] = { "beta/X", "ZETA/X", "ALPHA/X" };
 
     (void)state;
-    scan_add(s, "CN=sql-c,CN=Users,DC=spn,DC=test", V(spn), 1);
-    scan_add(s, "CN=sql-a,CN=Users,DC=spn,DC=test", V(spn), 1);
-    scan_add(s, "CN=sql-b,CN=Users,DC=spn,DC=test", V(spn), 1);
-    scan_add(s, "CN=z2,DC=spn,DC=test", V(z2), 3);
-    scan_add(s, "CN=z1,DC=spn,DC=test", V(z), 3);
+    add(s, "CN=sql-c,CN=Users,DC=spn,DC=test", V(spn), 1);
+    add(s, "CN=sql-a,CN=Users,DC=spn,DC=test", V(spn), 1);
+    add(s, "CN=sql-b,CN=Users,DC=spn,DC=test", V(spn), 1);
+    add(s, "CN=z2,DC=spn,DC=test", V(z2), 3);
+    add(s, "CN=z1,DC=spn,DC=test", V(z), 3);
     /* spellings are z2's, added first; groups sort case-insensitively */
     check_groups(s, 4,
                  "ALPHA/X: CN=z1,DC=spn,DC=test | CN=z2,DC=spn,DC=test\n"
@@ -131,6 +237,7 @@ static void scan_three_holders_sorted(void **state)
                  "CN=sql-c,CN=Users,DC=spn,DC=test\n"
                  "ZETA/X: CN=z1,DC=spn,DC=test | CN=z2,DC=spn,DC=test\n");
     scan_free(s);
+    dir_reset();
 }
 
 /* Case-insensitive order differs from strcmp's ("Zeta" < "alpha"). */
@@ -140,14 +247,15 @@ static void scan_group_order(void **state)
     const char *a[] = { "Zeta/x", "alpha/x", "Beta/x", "mid/x" };
 
     (void)state;
-    scan_add(s, "CN=1", V(a), 4);
-    scan_add(s, "CN=2", V(a), 4);
+    add(s, "CN=1", V(a), 4);
+    add(s, "CN=2", V(a), 4);
     check_groups(s, 4,
                  "alpha/x: CN=1 | CN=2\n"
                  "Beta/x: CN=1 | CN=2\n"
                  "mid/x: CN=1 | CN=2\n"
                  "Zeta/x: CN=1 | CN=2\n");
     scan_free(s);
+    dir_reset();
 }
 
 static void scan_many(void **state)
@@ -163,7 +271,7 @@ static void scan_many(void **state)
         snprintf(b1, sizeof(b1), "HTTP/host%05d.example.com", i);
         snprintf(b2, sizeof(b2), "HOST/host%05d", i);
         snprintf(dn, sizeof(dn), "CN=host%05d,DC=example,DC=com", i);
-        scan_add(s, dn, spns, 2);
+        add(s, dn, spns, 2);
     }
     assert_int_equal(scan_entries(s), ENTRIES);
     check_groups(s, 0, "");
@@ -171,7 +279,7 @@ static void scan_many(void **state)
         const char *dup[] = { "http/HOST00007.EXAMPLE.COM", "host/HOST24999",
                         "new/unique" };
 
-        scan_add(s, "CN=dupA,DC=example,DC=com", V(dup), 3);
+        add(s, "CN=dupA,DC=example,DC=com", V(dup), 3);
     }
     assert_int_equal(scan_entries(s), ENTRIES + 1);
     check_groups(s, 2,
@@ -180,6 +288,7 @@ static void scan_many(void **state)
                  "HTTP/host00007.example.com: CN=dupA,DC=example,DC=com | "
                  "CN=host00007,DC=example,DC=com\n");
     scan_free(s);
+    dir_reset();
 }
 
 /* One SPN on many accounts: one group holding all of them. */
@@ -195,8 +304,9 @@ static void scan_many_holders(void **state)
     (void)state;
     for (int i = HOLDERS - 1; i >= 0; i--) {
         snprintf(dn, sizeof(dn), "CN=%05d", i);
-        scan_add(s, dn, V(spn), 1);
+        add(s, dn, V(spn), 1);
     }
+    assert_int_equal(scan_resolve(s, 64, dir_search_fn, NULL), ST_OK);
     gs.f = open_memstream(&gs.text, &gs.len);
     assert_non_null(gs.f);
     n = scan_groups(s, collect, &gs);
@@ -211,6 +321,179 @@ static void scan_many_holders(void **state)
                          + (HOLDERS - 1) * strlen(" |") + 1);
     free(gs.text);
     scan_free(s);
+    dir_reset();
+}
+
+/* With fingerprints of 4 bits nearly everything collides: the directory
+ * still says which values are duplicates, and the counts show how many
+ * were asked about. */
+static void scan_collisions(void **state)
+{
+    struct scan *s = scan_new();
+    char v[32], dn[32];
+
+    (void)state;
+    scan_test_fingerprint_bits(s, 4);
+    for (int i = 0; i < 200; i++) {
+        char *spns[] = { v };
+
+        snprintf(v, sizeof(v), "HTTP/h%03d", i);
+        snprintf(dn, sizeof(dn), "CN=h%03d", i);
+        add(s, dn, spns, 1);
+    }
+    {
+        const char *d[] = { "http/H042" };
+
+        add(s, "CN=dup", V(d), 1);
+    }
+    assert_int_equal(scan_values(s), 201);
+    assert_true(scan_candidates(s) > 150); /* all but the first 16 or so */
+    check_groups(s, 1, "HTTP/h042: CN=dup | CN=h042\n");
+    /* batches of 64: a few searches, not one per candidate */
+    assert_int_equal(scan_resolve(s, 64, dir_search_fn, NULL), ST_OK);
+    assert_true(scan_searches(s) <= (scan_candidates(s) + 63) / 64);
+    scan_free(s);
+    dir_reset();
+}
+
+/* Values are told apart by their bytes, NULs included; the group shows
+ * the printed form, and the directory is asked for the raw value. */
+static void scan_nul_values(void **state)
+{
+    struct scan *s = scan_new();
+    char a[] = "HTTP/nul\0tail", b[] = "HTTP/nul\0TAIL", c[] = "HTTP/nul";
+    char *va[] = { a }, *vb[] = { b }, *vc[] = { c };
+    size_t la[] = { sizeof(a) - 1 }, lb[] = { sizeof(b) - 1 },
+           lc[] = { sizeof(c) - 1 };
+
+    (void)state;
+    entries_collect("CN=a", va, la, 1, &dir.e);
+    entries_collect("CN=b", vb, lb, 1, &dir.e);
+    entries_collect("CN=c", vc, lc, 1, &dir.e);
+    scan_add(s, "CN=a", va, la, 1);
+    scan_add(s, "CN=b", vb, lb, 1);
+    scan_add(s, "CN=c", vc, lc, 1);
+    /* the fake directory compares values holding a NUL byte for byte */
+    check_groups(s, 0, "");
+    scan_free(s);
+    dir_reset();
+
+    s = scan_new();
+    entries_collect("CN=a", va, la, 1, &dir.e);
+    entries_collect("CN=b", va, la, 1, &dir.e);
+    scan_add(s, "CN=a", va, la, 1);
+    scan_add(s, "CN=b", va, la, 1);
+    scan_add(s, "CN=c", vc, lc, 1);
+    check_groups(s, 1, "HTTP/nul\\x00tail: CN=a | CN=b\n");
+    scan_free(s);
+    dir_reset();
+}
+
+/* A directory that folds more than fold.h: where its answer holds a value
+ * the fold cannot place, the batch is asked about one value at a time,
+ * and the directory's equality decides. */
+static void scan_directory_decides(void **state)
+{
+    struct scan *s = scan_new();
+    const char *a[] = { "HTTP/cafe", "HOST/a" };
+    const char *b[] = { "HTTP/caf\xc3\xa9", "HOST/a" };
+    const char *c[] = { "HTTP/CAFE" };
+
+    (void)state;
+    dir.loose = true;
+    add(s, "CN=a", V(a), 2);
+    add(s, "CN=b", V(b), 2);
+    add(s, "CN=c", V(c), 1);
+    /* HTTP/cafe is a candidate (on a and c); the directory also finds b */
+    check_groups(s, 2,
+                 "HOST/a: CN=a | CN=b\n"
+                 "HTTP/cafe: CN=a | CN=b | CN=c\n");
+    scan_free(s);
+    dir_reset();
+
+    /* ... and a value the directory does not hold twice is no group */
+    s = scan_new();
+    {
+        const char *x[] = { "HTTP/\xc3\x9c" "ber" };
+        const char *y[] = { "http/\xc3\xbc" "BER" };
+
+        dir_put("CN=x", V(x), 1);
+        scan_add(s, "CN=x", V(x), NULL, 1);
+        scan_add(s, "CN=y", V(y), NULL, 1); /* since removed */
+    }
+    check_groups(s, 0, "");
+    scan_free(s);
+    dir_reset();
+}
+
+/* Many values on one account, in two cases: one holding each. */
+static void scan_many_on_one(void **state)
+{
+    struct scan *s = scan_new();
+    char *v[200];
+
+    (void)state;
+    for (int i = 0; i < 100; i++) {
+        v[i] = xasprintf("HTTP/v%d", i);
+        v[100 + i] = xasprintf("http/V%d", i);
+    }
+    add(s, "CN=a", v, 200);
+    assert_int_equal(scan_candidates(s), 0);
+    check_groups(s, 0, "");
+    add(s, "CN=b", v + 150, 1);
+    check_groups(s, 1, "HTTP/v50: CN=a | CN=b\n");
+    for (int i = 0; i < 200; i++)
+        free(v[i]);
+    scan_free(s);
+    dir_reset();
+}
+
+/* A failed search ends the resolution with its status and no groups. */
+static void scan_resolve_fails(void **state)
+{
+    struct scan *s = scan_new();
+    const char *a[] = { "HTTP/x", "\xff/y" };
+
+    (void)state;
+    add(s, "CN=a", V(a), 2);
+    add(s, "CN=b", V(a), 2);
+    dir.fail_at = 2;
+    assert_int_equal(scan_resolve(s, 64, dir_search_fn, NULL), ST_CONNECT);
+    assert_int_equal(scan_groups(s, collect, NULL), 0);
+    dir.fail_at = 0;
+    /* the printed form \xff/y sorts before HTTP/x ('\\' < 'h') */
+    check_groups(s, 2, "\\xff/y: CN=a | CN=b\nHTTP/x: CN=a | CN=b\n");
+    scan_free(s);
+    dir_reset();
+}
+
+/* The meter: a first line, then at most SCAN_METER_HZ updates a second,
+ * rewritten in place, and the totals with a newline. */
+static void scan_meter(void **state)
+{
+    struct scan *s = scan_new();
+    struct scan_meter m;
+    const char *a[] = { "HTTP/a", "HOST/a" };
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+
+    (void)state;
+    assert_non_null(f);
+    scan_meter_start(&m, f, 100.0);
+    scan_add(s, "CN=a", V(a), NULL, 2);
+    scan_meter_tick(&m, s, 100.1); /* too soon */
+    scan_add(s, "CN=b", V(a), NULL, 2);
+    scan_meter_tick(&m, s, 101.0);
+    scan_meter_tick(&m, s, 101.1); /* too soon */
+    scan_meter_end(&m, s, 102.0);
+    assert_int_equal(fclose(f), 0);
+    assert_string_equal(text,
+                        "Processing entry 0\n"
+                        "Processing entry 2 (4 values, 2 entries/s)"
+                        "\rProcessing entry 2 (4 values, 1 entries/s)\n");
+    free(text);
+    scan_free(s);
 }
 
 int unit_scan(void)
@@ -223,6 +506,12 @@ int unit_scan(void)
         cmocka_unit_test(scan_group_order),
         cmocka_unit_test(scan_many),
         cmocka_unit_test(scan_many_holders),
+        cmocka_unit_test(scan_collisions),
+        cmocka_unit_test(scan_nul_values),
+        cmocka_unit_test(scan_directory_decides),
+        cmocka_unit_test(scan_many_on_one),
+        cmocka_unit_test(scan_resolve_fails),
+        cmocka_unit_test(scan_meter),
     };
 
     return cmocka_run_group_tests_name("scan", tests, NULL, NULL);
