@@ -1,7 +1,8 @@
 /*
- * Reading and writing directory entries: accounts, paged searches of
- * servicePrincipalName, single-value modifies, the forest's domains and
- * sPNMappings.  Connecting and binding are conn.c's.
+ * Reading and writing directory entries: accounts, single-value modifies
+ * of servicePrincipalName, the forest's domains and sPNMappings.  How
+ * entries come out of a search is search.c's; connecting and binding are
+ * conn.c's.
  *
  * Nothing here prints or exits.  Every call returns a status; on failure
  * the connection keeps an allocated message (operation, object, LDAP
@@ -16,6 +17,7 @@
 #include "account.h"
 #include "conn.h"
 #include "entry.h"
+#include "search.h"
 #include "status.h"
 
 struct dir_account {
@@ -30,30 +32,13 @@ enum status dir_find_account(struct conn *conn, const struct account_ref *ref,
                              enum account_kind kind, struct dir_account *out);
 void dir_account_free(struct dir_account *account);
 
-/* A paged subtree search of base for the objects whose
- * servicePrincipalName matches any of values[0..n) (as the directory
- * matches; with wildcard, '*' in a value is a wildcard), calling fn for
- * each. */
-enum status dir_search(struct conn *conn, const char *base,
-                       char *const *values, size_t n, bool wildcard,
-                       entry_fn fn, void *ctx);
-
-/* The same, with no wildcard, for values of lens[i] bytes (which may hold
- * NUL bytes; lens NULL: C strings): one OR filter of them all. */
-enum status dir_search_len(struct conn *conn, const char *base,
-                           char *const *values, const size_t *lens, size_t n,
-                           entry_fn fn, void *ctx);
-
-/* Send ahead the first page of what dir_find_account, and dir_search
- * with no wildcard, would ask, for command job of a batch (conn.h's
- * conn_prefetch_add): when that command makes the same search, it reads
- * the answer already there.  Failures are silent (the search is then
- * made when needed). */
+/* Send ahead the first page of what dir_find_account would ask, for
+ * command job of a batch (conn.h's conn_prefetch_add): when that command
+ * makes the same search, it reads the answer already there.  Failures are
+ * silent (the search is then made when needed). */
 void dir_prefetch_account(struct conn *conn, long job,
                           const struct account_ref *ref,
                           enum account_kind kind);
-void dir_prefetch_search(struct conn *conn, long job, const char *base,
-                         char *const *values, size_t n);
 
 /* Adds or deletes exactly one value of servicePrincipalName on dn. */
 enum status dir_add_spn(struct conn *conn, const char *dn, const char *spn);

@@ -72,10 +72,10 @@ static enum status find_holders(struct ctx *c, char *const *spns, size_t n,
 
         if (announce)
             checking(sc);
-        st = dir_search(sc->conn, sc->base, h->exact, h->nexact, false,
+        st = search_values(sc->conn, sc->base, h->exact, h->nexact, false,
                         entries_collect, &h->by_exact);
         if (st == ST_OK)
-            st = dir_search(sc->conn, sc->base, h->alias, h->nalias, false,
+            st = search_values(sc->conn, sc->base, h->alias, h->nalias, false,
                             entries_collect, &h->by_alias);
         if (st != ST_OK)
             return session_fail(sc->conn, st);
@@ -284,7 +284,7 @@ static bool held_elsewhere(struct ctx *c, const char *spn, const char *dn)
     char *one[] = { (char *)spn };
     bool other = false;
 
-    if (dir_search(c->s->conn, conn_base(c->s->conn), one, 1, false,
+    if (search_values(c->s->conn, conn_base(c->s->conn), one, 1, false,
                    entries_collect, &holders) == ST_OK)
         for (size_t i = 0; i < holders.n; i++)
             if (strcasecmp(holders.v[i].dn, dn) != 0)
@@ -420,7 +420,7 @@ static enum status do_query(struct ctx *c)
         enum status st;
 
         checking(sc);
-        st = dir_search(sc->conn, sc->base, spn, 1, true, print_match, &q);
+        st = search_values(sc->conn, sc->base, spn, 1, true, print_match, &q);
         if (st != ST_OK)
             return read_failed(sc, st);
         if (c->o->verbose)
@@ -486,7 +486,7 @@ static enum status scan_search(char *const *values, const size_t *lens,
 
     for (size_t i = 0; i < s->c->s->nscopes; i++) {
         const struct scope *sc = &s->c->s->scopes[i];
-        enum status st = dir_search_len(sc->conn, sc->base, values, lens, n,
+        enum status st = search_values_len(sc->conn, sc->base, values, lens, n,
                                         found_entry, &f);
 
         if (st != ST_OK)
@@ -517,7 +517,7 @@ static enum status do_scan(struct ctx *c)
         const struct scope *sc = &c->s->scopes[i];
 
         checking(sc);
-        st = dir_search(sc->conn, sc->base, all, 1, true, scan_entry, &s);
+        st = search_values(sc->conn, sc->base, all, 1, true, scan_entry, &s);
         if (s.progress)
             scan_meter_end(&s.meter, s.scan, scan_clock());
         if (st != ST_OK)
@@ -633,8 +633,8 @@ void verbs_prefetch(struct verbs *v, const struct job *j, long id)
         session_host_aliases(s, &aliases, &naliases);
     }
     plan_holders_init(&h, spn, 1, aliases, naliases);
-    dir_prefetch_search(s->conn, id, base, h.exact, h.nexact);
-    dir_prefetch_search(s->conn, id, base, h.alias, h.nalias);
+    search_prefetch_values(s->conn, id, base, h.exact, h.nexact);
+    search_prefetch_values(s->conn, id, base, h.alias, h.nalias);
     plan_holders_free(&h);
 }
 

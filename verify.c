@@ -180,7 +180,7 @@ static enum status search_all(struct vctx *v, const char *spn,
 
     for (size_t i = 0; i < v->s->nscopes; i++) {
         const struct scope *sc = &v->s->scopes[i];
-        enum status st = dir_search(sc->conn, sc->base, one, 1, false,
+        enum status st = search_values(sc->conn, sc->base, one, 1, false,
                                     entries_collect, out);
 
         if (st != ST_OK) {
