@@ -109,20 +109,15 @@ bool quote_plain(const char *s, size_t len)
     return true;
 }
 
-char *quote_display(const char *s, size_t len)
+/* s[0..len) with every byte that is not a safe character, and with
+ * (with backslash set) every backslash, as \xNN. */
+static char *escape(const char *s, size_t len, bool backslash)
 {
     const unsigned char *p = (const unsigned char *)s;
-    char *out, *o;
+    char *out = xrealloc(NULL, len * 4 + 1), *o = out;
 
-    if (quote_plain(s, len)) {
-        out = xrealloc(NULL, len + 1);
-        memcpy(out, s, len);
-        out[len] = '\0';
-        return out;
-    }
-    out = o = xrealloc(NULL, len * 4 + 1);
     for (size_t i = 0; i < len;) {
-        size_t n = p[i] == '\\' ? 0 : safe_char(p + i, len - i);
+        size_t n = backslash && p[i] == '\\' ? 0 : safe_char(p + i, len - i);
 
         if (n == 0) {
             o += sprintf(o, "\\x%02x", p[i]);
@@ -134,6 +129,18 @@ char *quote_display(const char *s, size_t len)
         }
     }
     *o = '\0';
+    return out;
+}
+
+char *quote_display(const char *s, size_t len)
+{
+    char *out;
+
+    if (!quote_plain(s, len))
+        return escape(s, len, true);
+    out = xrealloc(NULL, len + 1);
+    memcpy(out, s, len);
+    out[len] = '\0';
     return out;
 }
 
@@ -174,24 +181,7 @@ char *quote_unescape(const char *s, size_t *len)
 
 char *quote_message(const char *s)
 {
-    size_t len = strlen(s);
-    const unsigned char *p = (const unsigned char *)s;
-    char *out = xrealloc(NULL, len * 4 + 1), *o = out;
-
-    for (size_t i = 0; i < len;) {
-        size_t n = safe_char(p + i, len - i);
-
-        if (n == 0) {
-            o += sprintf(o, "\\x%02x", p[i]);
-            i++;
-        } else {
-            memcpy(o, p + i, n);
-            o += n;
-            i += n;
-        }
-    }
-    *o = '\0';
-    return out;
+    return escape(s, strlen(s), false);
 }
 
 char *quote_base64(const char *s, size_t len)
