@@ -109,8 +109,8 @@ bool quote_plain(const char *s, size_t len)
     return true;
 }
 
-/* s[0..len) with every byte that is not a safe character, and with
- * (with backslash set) every backslash, as \xNN. */
+/* s[0..len) with every byte that is not a safe character (and, with
+ * backslash set, every backslash) as \xNN. */
 static char *escape(const char *s, size_t len, bool backslash)
 {
     const unsigned char *p = (const unsigned char *)s;
