@@ -1,0 +1,47 @@
+/*
+ * The fields of a connection, for the two files that make one: conn.c
+ * (the handle: state, accessors, failure messages, read-ahead and
+ * references) and connect.c (reaching and binding to a DC).  No other
+ * file includes this.
+ */
+#ifndef SETSPN_CONN_INT_H
+#define SETSPN_CONN_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <ldap.h>
+
+struct conn {
+    LDAP *ld;
+    char *uri;
+    char *base;      /* defaultNamingContext */
+    char *config;    /* configurationNamingContext */
+    char *forest;    /* rootDomainNamingContext */
+    char *principal; /* the Kerberos identity we bind as */
+    char *error;
+    char *how;       /* how the DC was chosen, for -v */
+    bool tls;        /* ldaps:// or StartTLS */
+    bool lost;       /* a request found the connection gone */
+    char *tls_desc;  /* "TLSv1.3 AES-256-GCM", for -v */
+    unsigned ssf;    /* SASL SSF, or TLS SSF with TLS */
+    unsigned pages;
+    int timeout;
+    long run_end;    /* --max-time, CLOCK_MONOTONIC seconds; 0: none */
+    int page_size;
+    int value_range; /* --value-range: values asked for at a time; 0 */
+    char **refs;     /* continuation references not yet taken */
+    size_t nrefs;
+    struct prefetched *pf; /* searches sent ahead, answers not yet read */
+    size_t npf, pf_cap;
+    long job;        /* the command whose prefetched searches may be used */
+    size_t pf_sent, pf_used;
+};
+
+struct prefetched {
+    char *key;
+    int msgid;
+    long job;
+};
+
+#endif
