@@ -6,11 +6,18 @@ set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 
 dcdir=$(mktemp -d /tmp/setspn-demo.XXXXXX)
-trap 'bash tests/dc/testdc.sh stop "$dcdir" >/dev/null 2>&1; rm -rf "$dcdir"' EXIT
+# shellcheck source=tests/dc/loopdns.sh
+. tests/dc/loopdns.sh
+trap 'loopdns_stop; bash tests/dc/testdc.sh stop "$dcdir" >/dev/null 2>&1; rm -rf "$dcdir"' EXIT
 bash tests/dc/testdc.sh start "$dcdir" || exit 1
 # shellcheck disable=SC1091
 . "$dcdir/env"
 export PATH="$PWD:$PATH"
+# The servers' names resolve on loopback only: --verify's DNS check never
+# asks the host's resolver.
+loopdns_start "$dcdir" "A mail.spn.test 127.0.0.60" "A exch01.spn.test 127.0.0.60" \
+	"A exch02.spn.test 127.0.0.61" || exit 1
+setspn() { loopdns "$PWD/setspn" "$@"; }
 
 say() { printf '\n\033[1m# %s\033[0m\n' "$*"; }
 show() {
