@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced: name resolution on loopback only, for scripts that run setspn
 # --verify outside the test suite (make demo, make bench), so that its DNS
 # check never asks the host's resolver.  After ". tests/dc/loopdns.sh"
@@ -7,7 +8,7 @@
 #   env "${LOOPDNS_ENV[@]}" setspn ...                   (the same, for exec)
 #   loopdns_stop
 loopdns_start() {
-	local dir=$1 i
+	local dir=$1 _
 	shift
 	LOOPDNS_ADDR=127.0.2.${TESTDC_IP##*.}
 	printf '%s\n' "$@" >"$dir/loopdns.zone"
@@ -20,7 +21,7 @@ loopdns_start() {
 	python3 tests/dc/fakedns.py "$LOOPDNS_ADDR" "$dir/loopdns.zone" \
 		--lifetime 900 --ready "$dir/loopdns.ready" &
 	LOOPDNS_PID=$!
-	for i in $(seq 50); do
+	for _ in $(seq 50); do
 		[[ -e $dir/loopdns.ready ]] && return 0
 		sleep 0.1
 	done
