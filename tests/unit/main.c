@@ -145,11 +145,11 @@ char *unit_mem_text(struct unit_mem *m)
 int main(void)
 {
     static int (*const groups[])(void) = {
-        unit_spn,    unit_quote,    unit_account, unit_filter,
-        unit_args,   unit_status,   unit_output,  unit_scan,
-        unit_batch,  unit_discover, unit_report,  unit_entry,
-        unit_plan,   unit_wire,     unit_creds,   unit_fold,
-        unit_fixcmd,
+        unit_spn,     unit_quote,     unit_account, unit_filter,
+        unit_args,    unit_args_line, unit_status,  unit_output,
+        unit_scan,    unit_batch,     unit_discover, unit_report,
+        unit_entry,   unit_plan,      unit_wire,    unit_creds,
+        unit_fold,    unit_fixcmd,
     };
     const char *filter = getenv("UNIT_FILTER");
     int failed = 0;
