@@ -88,7 +88,7 @@ UNIT_BIN  := tests/unit-tests
 
 tests/unit: $(UNIT_BIN)
 
-$(UNIT_BIN): $(UNIT_SRCS) tests/unit/unit.h $(CORE_OBJS) creds.o $(HEADERS) \
+$(UNIT_BIN): $(UNIT_SRCS) $(wildcard tests/unit/*.h) $(CORE_OBJS) creds.o $(HEADERS) \
              $(FLAGS_STAMP)
 	$(CC) $(ALL_CFLAGS) -I. -o $@ $(UNIT_SRCS) $(CORE_OBJS) creds.o \
 	    $(ALL_LDFLAGS) $(LIBS) $(CMOCKA_LIBS)
