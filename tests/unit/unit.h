@@ -84,6 +84,7 @@ struct json_t *unit_finish_json(int code);
 int unit_account(void);
 int unit_args(void);
 int unit_args_line(void);
+int unit_args_conn(void);
 int unit_batch(void);
 int unit_creds(void);
 int unit_discover(void);
