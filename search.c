@@ -441,51 +441,59 @@ enum status search_entry_load(struct conn *c, LDAPMessage *e,
     return st;
 }
 
-enum status search_values(struct conn *c, const char *base, char *const *values,
-                       size_t n, bool wildcard, entry_fn fn, void *ctx)
+/* The filter of search_values: one value, or an OR of them. */
+static char *values_filter(char *const *values, size_t n, bool wildcard)
 {
-    char *attr, *attrs[2];
-    char *filter;
+    return n == 1 ? filter_equals(A_SPN, values[0], wildcard)
+                  : filter_any(A_SPN, values, n);
+}
+
+/* A subtree search of base by filter for servicePrincipalName, handing
+ * each entry's DN and SPNs (all their ranges) to fn. */
+static enum status search_spns(struct conn *c, const char *base,
+                               const char *filter, entry_fn fn, void *ctx)
+{
+    char *attr = search_spn_attr(c, 0);
+    char *attrs[] = { attr, NULL };
     struct spn_adapter a = { fn, ctx };
+    enum status st = search_paged(c, base, LDAP_SCOPE_SUBTREE, filter, attrs,
+                                  adapt_entry, &a);
+
+    free(attr);
+    return st;
+}
+
+enum status search_values(struct conn *c, const char *base, char *const *values,
+                          size_t n, bool wildcard, entry_fn fn, void *ctx)
+{
+    char *filter;
     enum status st;
 
     if (n == 0)
         return ST_OK; /* nothing to look for */
-    attrs[0] = attr = search_spn_attr(c, 0);
-    attrs[1] = NULL;
-    filter = n == 1 ? filter_equals(A_SPN, values[0], wildcard)
-                    : filter_any(A_SPN, values, n);
-    st = search_paged(c, base, LDAP_SCOPE_SUBTREE, filter, attrs, adapt_entry,
-                      &a);
-    free(attr);
+    filter = values_filter(values, n, wildcard);
+    st = search_spns(c, base, filter, fn, ctx);
     free(filter);
     return st;
 }
 
 enum status search_values_len(struct conn *c, const char *base,
-                           char *const *values, const size_t *lens, size_t n,
-                           entry_fn fn, void *ctx)
+                              char *const *values, const size_t *lens,
+                              size_t n, entry_fn fn, void *ctx)
 {
-    char *attr, *attrs[2];
     char *filter;
-    struct spn_adapter a = { fn, ctx };
     enum status st;
 
     if (n == 0)
         return ST_OK;
-    attrs[0] = attr = search_spn_attr(c, 0);
-    attrs[1] = NULL;
     filter = filter_any_len(A_SPN, values, lens, n);
-    st = search_paged(c, base, LDAP_SCOPE_SUBTREE, filter, attrs, adapt_entry,
-                      &a);
-    free(attr);
+    st = search_spns(c, base, filter, fn, ctx);
     free(filter);
     return st;
 }
 
-
 void search_prefetch_values(struct conn *c, long job, const char *base,
-                         char *const *values, size_t n)
+                            char *const *values, size_t n)
 {
     char *attr, *attrs[2], *filter;
 
@@ -493,8 +501,8 @@ void search_prefetch_values(struct conn *c, long job, const char *base,
         return;
     attrs[0] = attr = search_spn_attr(c, 0);
     attrs[1] = NULL;
-    filter = n == 1 ? filter_equals(A_SPN, values[0], false)
-                    : filter_any(A_SPN, values, n);
+    /* the very search search_values will make, so it finds the answer */
+    filter = values_filter(values, n, false);
     search_prefetch(c, job, base, LDAP_SCOPE_SUBTREE, filter, attrs);
     free(attr);
     free(filter);
