@@ -142,13 +142,10 @@ changetype: modify
 add: servicePrincipalName
 servicePrincipalName: http/ÜMLAUT.spn.test
 LDIF
-uml=0
-bash tests/dc/testdc.sh ldbmodify "$TESTDC_DIR" "$TESTDC_DIR/uml.ldif" >/dev/null && uml=1
-# shellcheck disable=SC1091
-. "$TESTDC_DIR/env"
+plant_offline "$TESTDC_DIR/uml.ldif"
 
 t "unicode: planting HTTP/ümlaut and http/ÜMLAUT offline"
-same "ldbmodify" "$uml" 1
+same "ldbmodify" "$PLANTED" 1
 
 t "unicode: -Q lists both holders (the DC's equality)"
 run -Q 'HTTP/ümlaut.spn.test'

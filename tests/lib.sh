@@ -158,3 +158,13 @@ summary() {
 		printf '  %s\n' "${FAILED_NAMES[@]}"
 	fi
 }
+
+# plant_offline LDIF: writes LDIF into the stopped test DC's partition (the
+# DC refuses duplicates, so they are planted offline; testdc.sh stops and
+# restarts it) and reads its env again.  PLANTED is 1 if it worked, else 0.
+plant_offline() {
+	PLANTED=0
+	bash tests/dc/testdc.sh ldbmodify "$TESTDC_DIR" "$1" >/dev/null && PLANTED=1
+	# shellcheck disable=SC1091
+	. "$TESTDC_DIR/env"
+}

@@ -214,13 +214,10 @@ changetype: modify
 add: servicePrincipalName
 servicePrincipalName: cifs/CASE.spn.test
 LDIF
-planted=0
-bash tests/dc/testdc.sh ldbmodify "$TESTDC_DIR" "$TESTDC_DIR/dups.ldif" >/dev/null && planted=1
-# shellcheck disable=SC1091
-. "$TESTDC_DIR/env"
+plant_offline "$TESTDC_DIR/dups.ldif"
 
 t "planting duplicates offline"
-same "ldbmodify" "$planted" 1
+same "ldbmodify" "$PLANTED" 1
 
 t "-X finds exact and case-only duplicates, sorted, exit 1"
 run -X

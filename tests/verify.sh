@@ -210,13 +210,10 @@ servicePrincipalName: http/VFYCASE.spn.test
 LDIF
 kill "$V_DNS_PID" 2>/dev/null
 wait "$V_DNS_PID" 2>/dev/null
-v_planted=0
-bash tests/dc/testdc.sh ldbmodify "$TESTDC_DIR" "$V_DIR/dups.ldif" >/dev/null && v_planted=1
-# shellcheck disable=SC1091
-. "$TESTDC_DIR/env"
+plant_offline "$V_DIR/dups.ldif"
 vdns_start
 t "verify: duplicates planted offline"
-same "ldbmodify" "$v_planted" 1
+same "ldbmodify" "$PLANTED" 1
 
 t "--verify of an exact duplicate: FAIL naming both holders, fix -D the other"
 vrun --verify HTTP/vfydup.spn.test VFYDUP1
