@@ -70,61 +70,17 @@ void conn_free(struct conn *c)
     free(c->tls_desc);
     free(c->error);
     xstrv_free(c->refs, c->nrefs);
-    for (size_t i = 0; i < c->npf; i++)
-        free(c->pf[i].key);
-    free(c->pf);
+    if (c->ahead_free != NULL)
+        c->ahead_free(c->ahead);
     free(c);
 }
 
-void conn_prefetch_add(struct conn *c, long job, const char *key, int msgid)
+void *conn_ahead(struct conn *c) { return c->ahead; }
+
+void conn_set_ahead(struct conn *c, void *state, void (*free_fn)(void *))
 {
-    if (c->npf == c->pf_cap) {
-        c->pf_cap = c->pf_cap ? c->pf_cap * 2 : 64;
-        c->pf = xrealloc(c->pf, c->pf_cap * sizeof(*c->pf));
-    }
-    c->pf[c->npf++] = (struct prefetched){ xstrdup(key), msgid, job };
-    c->pf_sent++;
-}
-
-int conn_prefetch_take(struct conn *c, const char *key)
-{
-    for (size_t i = 0; i < c->npf; i++)
-        if (c->pf[i].job == c->job && strcmp(c->pf[i].key, key) == 0) {
-            int msgid = c->pf[i].msgid;
-
-            free(c->pf[i].key);
-            memmove(&c->pf[i], &c->pf[i + 1],
-                    (c->npf - i - 1) * sizeof(*c->pf));
-            c->npf--;
-            c->pf_used++;
-            return msgid;
-        }
-    return -1;
-}
-
-void conn_prefetch_job(struct conn *c, long job)
-{
-    size_t n = 0;
-
-    c->job = job;
-    for (size_t i = 0; i < c->npf; i++) {
-        if (c->pf[i].job >= job) {
-            c->pf[n++] = c->pf[i];
-            continue;
-        }
-        /* sent for a command that did not need it after all */
-        if (c->ld != NULL)
-            ldap_abandon_ext(c->ld, c->pf[i].msgid, NULL, NULL);
-        free(c->pf[i].key);
-    }
-    c->npf = n;
-}
-
-size_t conn_prefetched(const struct conn *c, size_t *used)
-{
-    if (used != NULL)
-        *used = c->pf_used;
-    return c->pf_sent;
+    c->ahead = state;
+    c->ahead_free = free_fn;
 }
 
 const char *conn_error(const struct conn *c)

@@ -90,20 +90,11 @@ int conn_value_range(const struct conn *conn);
 /* Keeps a continuation reference a search returned, not followed. */
 void conn_add_reference(struct conn *conn, const char *uri);
 
-/*
- * Searches sent ahead (a --batch sends the searches of many lines before
- * reading any answer): the request msgid, under a key naming the search
- * exactly, for the command numbered job.  conn_prefetch_take gives the
- * msgid of such a search of the current command (conn_prefetch_job), or
- * -1; conn_prefetch_job also abandons those of earlier commands that were
- * never taken.
- */
-void conn_prefetch_add(struct conn *conn, long job, const char *key,
-                       int msgid);
-int conn_prefetch_take(struct conn *conn, const char *key);
-void conn_prefetch_job(struct conn *conn, long job);
-/* Searches sent ahead so far; *used: how many of them were taken. */
-size_t conn_prefetched(const struct conn *conn, size_t *used);
+/* The read-ahead state of a batch (ahead.c), kept with the connection
+ * and freed with it by free_fn. */
+void *conn_ahead(struct conn *conn);
+void conn_set_ahead(struct conn *conn, void *state,
+                    void (*free_fn)(void *));
 void conn_count_page(struct conn *conn, bool first);
 /* The first value of attr in e, malloc'd, or NULL. */
 char *conn_first_value(LDAP *ld, LDAPMessage *e, const char *attr);

@@ -32,16 +32,8 @@ struct conn {
     int value_range; /* --value-range: values asked for at a time; 0 */
     char **refs;     /* continuation references not yet taken */
     size_t nrefs;
-    struct prefetched *pf; /* searches sent ahead, answers not yet read */
-    size_t npf, pf_cap;
-    long job;        /* the command whose prefetched searches may be used */
-    size_t pf_sent, pf_used;
-};
-
-struct prefetched {
-    char *key;
-    int msgid;
-    long job;
+    void *ahead;     /* a batch's read-ahead (ahead.c), and its free */
+    void (*ahead_free)(void *);
 };
 
 #endif

@@ -9,6 +9,7 @@
 
 #include <ldap.h>
 
+#include "ahead.h"
 #include "discover.h"
 #include "filter.h"
 #include "quote.h"
@@ -154,7 +155,16 @@ void dir_prefetch_account(struct conn *c, long job,
     int scope;
 
     account_query(c, ref, kind, &base, &scope, &filter, &dollar);
-    search_prefetch(c, job, base, scope, filter, attrs);
+    if (ref->form == ACCOUNT_NAME) {
+        /* the names asked for, as account_query's filter has them */
+        char *names[] = { dollar != NULL ? dollar : (char *)ref->name,
+                          (char *)ref->name };
+        size_t n = dollar != NULL && kind != KIND_COMPUTER ? 2 : 1;
+
+        ahead_group(c, job, base, filter, attrs, A_SAM, names, n);
+    } else {
+        ahead_search(c, job, base, scope, filter, attrs);
+    }
     free(filter);
     free(dollar);
     free(attr);

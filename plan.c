@@ -6,22 +6,58 @@
 #include <string.h>
 #include <strings.h>
 
+#include "fold.h"
 #include "spn.h"
 #include "xalloc.h"
+
+static size_t bucket(const struct plan_pending *p, const char *spn)
+{
+    return fold_hash(spn) & (p->nbuckets - 1);
+}
+
+/* Rebuilds the chains over nbuckets buckets, oldest change first, so that
+ * every chain runs newest to oldest. */
+static void rehash(struct plan_pending *p, size_t nbuckets)
+{
+    free(p->head);
+    p->nbuckets = nbuckets;
+    p->head = xcalloc(nbuckets, sizeof(*p->head));
+    for (size_t i = 0; i < p->n; i++) {
+        size_t b = bucket(p, p->v[i].spn);
+
+        p->v[i].next = p->head[b];
+        p->head[b] = i + 1;
+    }
+}
 
 void plan_remember(struct plan_pending *p, const char *dn, const char *spn,
                    bool add)
 {
-    p->v = xrealloc(p->v, (p->n + 1) * sizeof(*p->v));
-    p->v[p->n++] = (struct plan_change){ xstrdup(dn), xstrdup(spn), add };
+    size_t b;
+
+    if (p->n == p->cap) {
+        p->cap = p->cap ? p->cap * 2 : 64;
+        p->v = xrealloc(p->v, p->cap * sizeof(*p->v));
+    }
+    p->v[p->n++] = (struct plan_change){ xstrdup(dn), xstrdup(spn), add, 0 };
+    if (p->n > p->nbuckets) { /* a load of at most one */
+        rehash(p, p->nbuckets ? p->nbuckets * 4 : 256);
+        return;
+    }
+    b = bucket(p, spn);
+    p->v[p->n - 1].next = p->head[b];
+    p->head[b] = p->n;
 }
 
 int plan_pending_change(const struct plan_pending *p, const char *dn,
                         const char *spn)
 {
-    for (size_t i = p->n; i-- > 0;)
-        if (strcasecmp(p->v[i].dn, dn) == 0 && spn_equal(p->v[i].spn, spn))
-            return p->v[i].add ? 1 : -1;
+    if (p->n == 0)
+        return 0;
+    for (size_t i = p->head[bucket(p, spn)]; i != 0; i = p->v[i - 1].next)
+        if (strcasecmp(p->v[i - 1].dn, dn) == 0
+            && spn_equal(p->v[i - 1].spn, spn))
+            return p->v[i - 1].add ? 1 : -1;
     return 0;
 }
 
@@ -32,6 +68,7 @@ void plan_pending_free(struct plan_pending *p)
         free(p->v[i].spn);
     }
     free(p->v);
+    free(p->head);
     memset(p, 0, sizeof(*p));
 }
 
@@ -71,21 +108,49 @@ static bool has_dn(const struct entries *es, const char *dn)
     return false;
 }
 
+static int by_index(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+    return (x > y) - (x < y);
+}
+
 /* Applies the pending changes to the holders of values[0..n) in es: adds
  * the accounts that earlier lines gave a value, drops those whose every
  * matching value earlier lines removed. */
 static void apply_pending(struct entries *es, char *const *values, size_t n,
                           const struct plan_pending *p)
 {
-    for (size_t i = 0; i < p->n; i++)
-        for (size_t k = 0; k < n; k++)
-            if (p->v[i].add && spn_equal(p->v[i].spn, values[k])
-                && plan_pending_change(p, p->v[i].dn, values[k]) > 0
-                && !has_dn(es, p->v[i].dn)) {
-                char *one[] = { p->v[i].spn };
+    size_t *adds = NULL, nadds = 0, cap = 0;
 
-                entries_collect(p->v[i].dn, one, NULL, 1, es);
+    /* The earlier adds of these values, oldest first, each account once. */
+    for (size_t k = 0; k < n && p->n > 0; k++)
+        for (size_t i = p->head[bucket(p, values[k])]; i != 0;
+             i = p->v[i - 1].next) {
+            const struct plan_change *ch = &p->v[i - 1];
+
+            if (!ch->add || !spn_equal(ch->spn, values[k]))
+                continue;
+            if (nadds == cap) {
+                cap = cap ? cap * 2 : 16;
+                adds = xrealloc(adds, cap * sizeof(*adds));
             }
+            adds[nadds++] = i - 1;
+        }
+    if (nadds > 1)
+        qsort(adds, nadds, sizeof(*adds), by_index);
+    for (size_t j = 0; j < nadds; j++) {
+        const struct plan_change *ch = &p->v[adds[j]];
+
+        if ((j == 0 || adds[j] != adds[j - 1])
+            && plan_pending_change(p, ch->dn, ch->spn) > 0
+            && !has_dn(es, ch->dn)) {
+            char *one[] = { ch->spn };
+
+            entries_collect(ch->dn, one, NULL, 1, es);
+        }
+    }
+    free(adds);
     for (size_t i = 0; p->n > 0 && i < es->n;) {
         const struct entry *e = &es->v[i];
         bool gone = true;

@@ -13,15 +13,20 @@
 
 #include "entry.h"
 
-/* The changes a dry run has made so far, in order. */
+/* The changes a dry run or batch has made so far, in order, indexed by
+ * the folded value so that a line's look-up does not grow with the lines
+ * before it. */
 struct plan_change {
     char *dn, *spn;
-    bool add; /* else removed */
+    bool add;       /* else removed */
+    size_t next;    /* the previous change in this hash chain, +1; 0 none */
 };
 
 struct plan_pending {
     struct plan_change *v;
-    size_t n;
+    size_t n, cap;
+    size_t *head;   /* per bucket: the newest change in it, +1; 0 none */
+    size_t nbuckets; /* a power of two */
 };
 
 void plan_remember(struct plan_pending *p, const char *dn, const char *spn,

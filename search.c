@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ahead.h"
 #include "filter.h"
 #include "quote.h"
 #include "wire.h"
@@ -57,20 +58,6 @@ static void keep_references(struct conn *c, LDAPMessage *res)
  * results at 1,000), calling fn for every entry.  A server that sends the
  * same page again (a repeated cookie), or a run past --max-time, ends it:
  * an endless server would otherwise keep it going forever. */
-/* A search, named exactly: base, scope, filter and attributes. */
-static char *search_key(const char *base, int scope, const char *filter,
-                        char **attrs)
-{
-    char *key = xasprintf("%d\x01%s\x01%s", scope, base, filter), *k;
-
-    for (size_t i = 0; attrs != NULL && attrs[i] != NULL; i++) {
-        k = xasprintf("%s\x01%s", key, attrs[i]);
-        free(key);
-        key = k;
-    }
-    return key;
-}
-
 /* The whole answer to msgid in *res; an LDAP result code when there is
  * none. */
 static int wait_result(struct conn *c, int msgid, struct timeval *tv,
@@ -105,44 +92,66 @@ static int search_wait(struct conn *c, const char *base, int scope,
     return rc != LDAP_SUCCESS ? rc : wait_result(c, msgid, tv, res);
 }
 
-/* The answer to the first page of this search if it was sent ahead for
- * the current command (conn_prefetch_take); -1 if it was not. */
+/* Whether a page's answer says more pages follow. */
+static bool more_pages(struct conn *c, LDAPMessage *res)
+{
+    LDAPControl **ctrls = NULL, *page;
+    struct berval cookie = { 0, NULL };
+    ber_int_t estimate;
+    int err;
+    bool more = false;
+
+    if (ldap_parse_result(conn_ld(c), res, &err, NULL, NULL, NULL, &ctrls, 0)
+        != LDAP_SUCCESS)
+        return false;
+    page = ldap_control_find(LDAP_CONTROL_PAGEDRESULTS, ctrls, NULL);
+    if (page != NULL
+        && ldap_parse_pageresponse_control(conn_ld(c), page, &estimate,
+                                           &cookie) == LDAP_SUCCESS)
+        more = cookie.bv_len > 0;
+    ber_memfree(cookie.bv_val);
+    ldap_controls_free(ctrls);
+    return more;
+}
+
+/* The answer to the first page of this search if it was sent ahead on
+ * its own for the current line and holds the whole answer; -1 if not.
+ * A server keeps only a few paged searches open per connection (Samba
+ * ten), and the searches sent after this one may have pushed it out: a
+ * search that needs more pages starts again, now. */
 static int take_prefetched(struct conn *c, const char *key,
                            LDAPMessage **res)
 {
     struct timeval tv = { conn_timeout(c), 0 };
-    int msgid = conn_prefetch_take(c, key);
+    int msgid = ahead_take(c, key), rc;
 
     if (msgid < 0)
         return -1;
-    return wait_result(c, msgid, conn_timeout(c) ? &tv : NULL, res);
+    rc = wait_result(c, msgid, conn_timeout(c) ? &tv : NULL, res);
+    if (*res != NULL && more_pages(c, *res)) {
+        ldap_msgfree(*res);
+        *res = NULL;
+        return -1;
+    }
+    return rc;
 }
 
-/* Sends the first page of a search ahead, for command job. */
-void search_prefetch(struct conn *c, long job, const char *base, int scope,
-                     const char *filter, char **attrs)
+/* A line's search answered by a group sent ahead (ahead.h): its entries,
+ * and the group's references, which the line's own search would have
+ * met too (they name the partitions under the base, whatever the
+ * filter). */
+static enum status from_group(struct conn *c, const struct ahead_answer *a,
+                              search_raw_fn fn, void *ctx)
 {
-    LDAPControl pctrl = { OID_PAGED, { 0, NULL }, 1 };
-    LDAPControl *sctrls[] = { &pctrl, NULL };
-    struct berval cookie = { 0, NULL };
-    struct timeval tv = { conn_timeout(c), 0 };
-    int msgid;
+    enum status st = ST_OK;
 
-    if (conn_ld(c) == NULL
-        || ldap_create_page_control_value(conn_ld(c), conn_page_size(c),
-                                          &cookie, &pctrl.ldctl_value)
-               != LDAP_SUCCESS)
-        return;
-    if (ldap_search_ext(conn_ld(c), base, scope, filter, attrs, 0, sctrls,
-                        NULL, conn_timeout(c) ? &tv : NULL, LDAP_NO_LIMIT,
-                        &msgid)
-        == LDAP_SUCCESS) {
-        char *key = search_key(base, scope, filter, attrs);
-
-        conn_prefetch_add(c, job, key, msgid);
-        free(key);
-    }
-    ber_memfree(pctrl.ldctl_value.bv_val);
+    conn_count_page(c, true);
+    for (LDAPMessage *e = ldap_first_entry(conn_ld(c), a->res);
+         e != NULL && st == ST_OK; e = ldap_next_entry(conn_ld(c), e))
+        if (ahead_holds(c, e, a))
+            st = fn(c, e, ctx);
+    keep_references(c, a->res);
+    return st;
 }
 
 enum status search_paged(struct conn *c, const char *base,
@@ -154,9 +163,17 @@ enum status search_paged(struct conn *c, const char *base,
     enum status st = ST_OK;
     bool first = true;
     char *what = xasprintf("searching %s for %s", base, filter);
-    char *key = search_key(base, scope, filter, attrs);
+    char *key = ahead_key(base, scope, filter, attrs);
     uint64_t last_hash = 0;
     size_t last_n = 0;
+    struct ahead_answer grouped;
+
+    if (ahead_grouped(c, key, &grouped)) {
+        st = from_group(c, &grouped, fn, ctx);
+        free(what);
+        free(key);
+        return st;
+    }
 
     do {
         LDAPControl pctrl = { OID_PAGED, { 0, NULL }, 1 };
@@ -503,7 +520,10 @@ void search_prefetch_values(struct conn *c, long job, const char *base,
     attrs[1] = NULL;
     /* the very search search_values will make, so it finds the answer */
     filter = values_filter(values, n, false);
-    search_prefetch(c, job, base, LDAP_SCOPE_SUBTREE, filter, attrs);
+    if (conn_value_range(c) > 0) /* the values come as ;range=: alone */
+        ahead_search(c, job, base, LDAP_SCOPE_SUBTREE, filter, attrs);
+    else
+        ahead_group(c, job, base, filter, attrs, A_SPN, values, n);
     free(attr);
     free(filter);
 }

@@ -3,7 +3,7 @@
  * that sends the same page again, or a run past --max-time, ends it),
  * continuation references kept on the connection and never followed,
  * servicePrincipalName read to the end of its ranges (;range=A-B), and
- * the first pages of a batch's searches sent ahead.  Never prints.
+ * the answers a batch's read-ahead (ahead.h) holds taken.  Never prints.
  */
 #ifndef SETSPN_SEARCH_H
 #define SETSPN_SEARCH_H
@@ -31,8 +31,8 @@ enum status search_values_len(struct conn *conn, const char *base,
                               char *const *values, const size_t *lens,
                               size_t n, entry_fn fn, void *ctx);
 
-/* The same search with no wildcard, its first page sent ahead for
- * command job of a batch (see dir_prefetch_account). */
+/* The same search with no wildcard, sent ahead for line job of a batch
+ * (ahead.h), in a group where it can be. */
 void search_prefetch_values(struct conn *conn, long job, const char *base,
                             char *const *values, size_t n);
 
@@ -46,9 +46,6 @@ typedef enum status (*search_raw_fn)(struct conn *c, LDAPMessage *e,
 enum status search_paged(struct conn *c, const char *base, int scope,
                          const char *filter, char **attrs, search_raw_fn fn,
                          void *ctx);
-/* Sends the first page of a search ahead, for command job. */
-void search_prefetch(struct conn *c, long job, const char *base, int scope,
-                     const char *filter, char **attrs);
 /* Copies e's DN and SPNs (all their ranges) into dst. */
 enum status search_entry_load(struct conn *c, LDAPMessage *e,
                               struct entry *dst);

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ahead.h"
 #include "args.h"
 #include "batch.h"
 #include "conn.h"
@@ -95,7 +96,7 @@ static int job_exit(const struct job *j, enum status st)
  * SIGINT or SIGTERM lets the command under way finish and be reported,
  * then stops: the rest are reported as not run. */
 /* Lines of a batch whose first searches are sent ahead at a time. */
-#define PREFETCH 100
+#define PREFETCH 128
 
 static int run_jobs(struct verbs *v, const struct job *jobs, size_t n,
                     bool batch)
@@ -113,11 +114,11 @@ static int run_jobs(struct verbs *v, const struct job *jobs, size_t n,
          * before waiting for any answer, then runs them one at a time
          * (the writes are not pipelined: a DC applies them in turn). */
         if (batch && n > 1 && i == ahead && session_alive(v->s)) {
-            for (; ahead < n && ahead < i + PREFETCH; ahead++)
-                verbs_prefetch(v, &jobs[ahead], (long)ahead + 1);
+            ahead = i + PREFETCH < n ? i + PREFETCH : n;
+            verbs_prefetch(v, jobs, i, ahead);
         }
         if (batch)
-            conn_prefetch_job(v->s->conn, (long)i + 1);
+            verbs_line(v, (long)i + 1);
         if (batch && v->progress)
             fprintf(stderr, "Processing line %d (%zu of %zu)\n",
                     jobs[i].line, i + 1, n);
@@ -149,12 +150,12 @@ static int run_jobs(struct verbs *v, const struct job *jobs, size_t n,
         }
     }
     if (batch && v->s->conn != NULL) {
-        size_t used, sent = conn_prefetched(v->s->conn, &used);
+        size_t lines, used, sent = ahead_counts(v->s->conn, &lines, &used);
 
-        conn_prefetch_job(v->s->conn, LONG_MAX); /* what was not used */
+        verbs_line(v, LONG_MAX); /* what was not used */
         if (v->s->o->verbose)
-            warn("batch: %zu search(es) sent ahead, %zu of them used", sent,
-                 used);
+            warn("batch: %zu search(es) sent ahead for %zu line search(es), "
+                 "%zu answered from them", sent, lines, used);
     }
     if (session_stop_signal() != 0)
         report_failure("stopped by SIG%s%s", sigabbrev_np(session_stop_signal()),

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ahead.h"
 #include "msg.h"
 #include "quote.h"
 #include "report.h"
@@ -603,7 +604,7 @@ enum status verbs_run(struct verbs *v, const struct job *j)
     return st;
 }
 
-void verbs_prefetch(struct verbs *v, const struct job *j, long id)
+static void prefetch_one(struct verbs *v, const struct job *j, long id)
 {
     struct session *s = v->s;
     const char *base = conn_base(s->conn);
@@ -636,6 +637,19 @@ void verbs_prefetch(struct verbs *v, const struct job *j, long id)
     search_prefetch_values(s->conn, id, base, h.exact, h.nexact);
     search_prefetch_values(s->conn, id, base, h.alias, h.nalias);
     plan_holders_free(&h);
+}
+
+void verbs_prefetch(struct verbs *v, const struct job *jobs, size_t from,
+                    size_t to)
+{
+    for (size_t i = from; i < to; i++)
+        prefetch_one(v, &jobs[i], (long)i + 1);
+    ahead_flush(v->s->conn);
+}
+
+void verbs_line(struct verbs *v, long id)
+{
+    ahead_job(v->s->conn, id);
 }
 
 void verbs_free(struct verbs *v)

@@ -20,12 +20,16 @@ struct verbs {
 
 /* Runs one command as one reported operation; returns its outcome. */
 enum status verbs_run(struct verbs *v, const struct job *job);
-/* Sends ahead the searches job will make first (its account lookup and,
- * for -S and -A, the duplicate check in its domain), as command number id
- * (conn_prefetch_job): a batch pipelines them, then writes one line at a
- * time.  Answers read ahead predate earlier lines' writes: the verbs see
- * those through the pending changes, as a dry run does. */
-void verbs_prefetch(struct verbs *v, const struct job *job, long id);
+/* Sends ahead the searches that jobs[from..to) will make first (their
+ * account lookups and, for -S and -A, the duplicate checks in their
+ * domain), line i as number i + 1 (ahead.h): a batch pipelines them, then
+ * writes one line at a time.  Answers read ahead predate earlier lines'
+ * writes: the verbs see those through the pending changes, as a dry run
+ * does. */
+void verbs_prefetch(struct verbs *v, const struct job *jobs, size_t from,
+                    size_t to);
+/* Line id now runs: what was read ahead for earlier lines goes. */
+void verbs_line(struct verbs *v, long id);
 void verbs_free(struct verbs *v);
 
 #endif

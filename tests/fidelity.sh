@@ -166,6 +166,25 @@ run -n --batch "$TESTDC_DIR/uml.batch"
 rc 1
 err_has "not registered on that account"
 
+# A batch reads its lines' duplicate checks ahead as one OR search, used
+# only where plain ASCII makes the DC's equality plain: a non-ASCII value
+# in the answer, or asked for, sends those lines to search alone.
+t "unicode: a batch's grouped read-ahead meets a non-ASCII value: the lines search alone"
+run -S HTTP/umlplain.spn.test UML1
+rc 0
+printf '%s\n' '-S HTTP/umlplain.spn.test UML2' '-S HTTP/umlfresh.spn.test UML2' \
+	'-D HTTP/umlfresh.spn.test ÜML3' >"$TESTDC_DIR/umlgroup.batch"
+run -v -n --batch "$TESTDC_DIR/umlgroup.batch"
+rc 1
+err_has "Batch: 3 commands, 1 done, 2 failed, 0 not run"
+same "conflicts" "$(grep -c '^Duplicate SPN found, aborting operation!$' <<<"$err")" 1
+same "the one write" "$(grep '^servicePrincipalName: ' <<<"$out")" "servicePrincipalName: HTTP/umlfresh.spn.test"
+# two account lookups in a group, the non-ASCII name alone; two checks
+# in a group that UML1's ümlaut spoils, so they search alone
+err_has "batch: 3 search(es) sent ahead for 5 line search(es), 3 answered from them"
+run -D HTTP/umlplain.spn.test UML1
+rc 0
+
 # --------------------------------------- the scripted server (fakeldap)
 FK=$(mktemp -d /tmp/setspn-fake.XXXXXX)
 fake_ok=0

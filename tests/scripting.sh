@@ -329,3 +329,33 @@ err_has "cannot remove 'HTTP/ahead.spn.test' from $J1: not registered on that ac
 same "JS2 holds it" "$(spns "$J2" | grep -c '^HTTP/ahead.spn.test$')" 1
 same "JS1 does not" "$(spns "$J1" | grep -c '^HTTP/ahead.spn.test$')" 0
 same "JS1 holds the second" "$(spns "$J1" | grep -c '^HTTP/ahead2.spn.test$')" 1
+
+# Lines read ahead in groups (one OR search for many lines' account
+# lookups, one for their duplicate checks): each line still gets exactly
+# its own answer.  With --page-size 1 no group fits in a page, so every
+# line searches for itself; the outcome must be the same.
+printf -- '%s\n' '-S HTTP/grp1.spn.test JS1' '-S HTTP/js1.spn.test JS2' \
+	'-S HTTP/grp2.spn.test js2' '-S http/GRP1.spn.test JS2' '-A HTTP/grp3.spn.test JS1$' \
+	'-S HTTP/js1.spn.test JS1' '-L JS2' '-S HTTP/grp4.spn.test CN=JS2,CN=Computers,'"$B" \
+	'-D HTTP/grp1.spn.test JS1' '-S HTTP/GRP1.spn.test JS2' >"$TESTDC_DIR/group"
+
+t "--batch reads lines ahead in groups: every line gets its own answer"
+run -v -n --batch "$TESTDC_DIR/group"
+rc 1
+grouped=$out
+grouped_err=$(grep -v '^setspn: ' <<<"$err")
+# a dry run: the LDIF on stdout, the report on stderr
+err_has "Batch: 10 commands, 7 done, 3 failed, 0 not run"
+# line 2: JS1 holds it; line 4: JS1 since line 1; line 6: JS1 already
+same "conflicts" "$(grep -c '^Duplicate SPN found, aborting operation!$' <<<"$err")" 3
+same "writes" "$(grep -c '^changetype: modify$' <<<"$out")" 6
+# nine account lookups (one by DN, alone), eight duplicate checks
+err_has "batch: 3 search(es) sent ahead for 17 line search(es), 17 answered from them"
+
+t "--batch --page-size 1: no group fits a page, each line searches alone, same outcome"
+run -v -n --page-size 1 --batch "$TESTDC_DIR/group"
+rc 1
+same "stdout" "$out" "$grouped"
+same "report" "$(grep -v '^setspn: ' <<<"$err")" "$grouped_err"
+err_has "answered from them"
+[[ $err != *" 17 answered from them"* ]] || _fail "groups were used" "$err"

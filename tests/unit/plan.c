@@ -18,7 +18,7 @@ static const char dn_c[] = "CN=c,CN=Users,DC=spn,DC=test";
 
 static void plan_pending_changes(void **state)
 {
-    struct plan_pending p = { NULL, 0 };
+    struct plan_pending p = { 0 };
 
     (void)state;
     assert_int_equal(plan_pending_change(&p, dn_a, "HTTP/x"), 0);
@@ -53,6 +53,47 @@ static void plan_pending_changes(void **state)
     plan_pending_free(&p);
     assert_null(p.v);
     assert_int_equal(p.n, 0);
+    plan_pending_free(&p);
+}
+
+/* Thousands of changes, across every growth of the index: each answer
+ * is still the last change of that account and value, and a settle sees
+ * the earlier adds oldest first. */
+static void plan_pending_many(void **state)
+{
+    struct plan_pending p = { 0 };
+    char dn[64], spn[64];
+    char shared[] = "SVC/shared", *values[] = { shared };
+    struct plan_holders h;
+
+    (void)state;
+    for (int i = 0; i < 5000; i++) {
+        snprintf(dn, sizeof(dn), "CN=H%05d", i);
+        snprintf(spn, sizeof(spn), "SVC/h%05d", i);
+        plan_remember(&p, dn, spn, true);
+        if (i % 7 == 0)
+            plan_remember(&p, dn, spn, false);
+        if (i % 1000 == 0)
+            plan_remember(&p, dn, "svc/SHARED", true);
+    }
+    assert_true(p.nbuckets >= p.n);
+    for (int i = 0; i < 5000; i++) {
+        snprintf(dn, sizeof(dn), "cn=h%05d", i);
+        snprintf(spn, sizeof(spn), "svc/H%05d", i);
+        assert_int_equal(plan_pending_change(&p, dn, spn),
+                         i % 7 == 0 ? -1 : 1);
+    }
+    assert_int_equal(plan_pending_change(&p, "CN=H00001", "SVC/h00002"), 0);
+    plan_remember(&p, "CN=H02000", "SVC/Shared", false);
+    plan_holders_init(&h, values, 1, NULL, 0);
+    plan_holders_settle(&h, &p, "CN=H04000");
+    assert_int_equal(h.by_exact.n, 4); /* 0, 1000, 3000, 4000 */
+    assert_string_equal(h.by_exact.v[0].dn, "CN=H00000");
+    assert_string_equal(h.by_exact.v[1].dn, "CN=H01000");
+    assert_string_equal(h.by_exact.v[3].dn, "CN=H04000");
+    assert_true(h.target);
+    assert_int_equal(h.others, 3);
+    plan_holders_free(&h);
     plan_pending_free(&p);
 }
 
@@ -107,7 +148,7 @@ static void holds(struct entries *es, const char *dn, const char *spn)
 static void plan_settle_target_others(void **state)
 {
     static const char *const values[] = { "HOST/web01" };
-    struct plan_pending none = { NULL, 0 };
+    struct plan_pending none = { 0 };
     struct plan_holders h;
 
     (void)state;
@@ -143,7 +184,7 @@ static void plan_settle_target_others(void **state)
 static void plan_settle_pending(void **state)
 {
     static const char *const values[] = { "HTTP/web01" };
-    struct plan_pending p = { NULL, 0 };
+    struct plan_pending p = { 0 };
     struct plan_holders h;
 
     (void)state;
@@ -182,7 +223,7 @@ static void plan_settle_pending(void **state)
 static void plan_settle_readded_and_alias(void **state)
 {
     static const char *const values[] = { "HOST/web01" };
-    struct plan_pending p = { NULL, 0 };
+    struct plan_pending p = { 0 };
     struct plan_holders h;
 
     (void)state;
@@ -219,7 +260,7 @@ static void plan_settle_removed(void **state)
 {
     static const char *const values[] = { "HTTP/web01" };
     static const char *const others[] = { "HOST/b", "HTTP/web01" };
-    struct plan_pending p = { NULL, 0 };
+    struct plan_pending p = { 0 };
     struct plan_holders h;
 
     (void)state;
@@ -316,6 +357,7 @@ int unit_plan(void)
 {
     static const struct CMUnitTest tests[] = {
         cmocka_unit_test(plan_pending_changes),
+        cmocka_unit_test(plan_pending_many),
         cmocka_unit_test(plan_alias_forms),
         cmocka_unit_test(plan_settle_target_others),
         cmocka_unit_test(plan_settle_pending),

@@ -1,0 +1,433 @@
+#include "ahead.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "filter.h"
+#include "fold.h"
+#include "xalloc.h"
+
+static char OID_PAGED[] = LDAP_CONTROL_PAGEDRESULTS;
+
+/* A search sent ahead for one line. */
+struct single {
+    char *key;
+    int msgid;
+    long job;
+};
+
+/* One OR search answering the equality searches of several lines. */
+struct group {
+    char *sig;          /* base, attributes and attr: who may join */
+    char *base, *attr;
+    char **attrs;       /* NULL-terminated copy */
+    char **values;      /* every value asked for */
+    size_t nvalues;
+    long last_job;
+    int msgid;
+    bool sent;
+    int state;          /* 0 unread, 1 exact, -1 of no use */
+    LDAPMessage *res;
+};
+
+/* A line's search filed in a group. */
+struct member {
+    char *key;
+    long job;
+    struct group *g;
+    char **values;      /* its own values */
+    size_t n;
+    bool taken;
+};
+
+struct ahead {
+    struct single *one;
+    size_t none, cap_one;
+    struct member *m;
+    size_t nm, cap_m;
+    struct group **g;
+    size_t ng, cap_g;
+    long job;
+    size_t sent, lines, used;
+};
+
+char *ahead_key(const char *base, int scope, const char *filter,
+                char **attrs)
+{
+    char *key = xasprintf("%d\x01%s\x01%s", scope, base, filter), *k;
+
+    for (size_t i = 0; attrs != NULL && attrs[i] != NULL; i++) {
+        k = xasprintf("%s\x01%s", key, attrs[i]);
+        free(key);
+        key = k;
+    }
+    return key;
+}
+
+static void group_free(struct group *g)
+{
+    free(g->sig);
+    free(g->base);
+    free(g->attr);
+    for (size_t i = 0; g->attrs[i] != NULL; i++)
+        free(g->attrs[i]);
+    free(g->attrs);
+    xstrv_free(g->values, g->nvalues);
+    if (g->res != NULL)
+        ldap_msgfree(g->res);
+    free(g);
+}
+
+static void member_free(struct member *m)
+{
+    free(m->key);
+    xstrv_free(m->values, m->n);
+}
+
+static void state_free(void *p)
+{
+    struct ahead *a = p;
+
+    for (size_t i = 0; i < a->none; i++)
+        free(a->one[i].key);
+    for (size_t i = 0; i < a->nm; i++)
+        member_free(&a->m[i]);
+    for (size_t i = 0; i < a->ng; i++)
+        group_free(a->g[i]);
+    free(a->one);
+    free(a->m);
+    free(a->g);
+    free(a);
+}
+
+static struct ahead *state(struct conn *c)
+{
+    struct ahead *a = conn_ahead(c);
+
+    if (a == NULL) {
+        a = xcalloc(1, sizeof(*a));
+        conn_set_ahead(c, a, state_free);
+    }
+    return a;
+}
+
+/* Sends the first page of a search; false if it could not be sent. */
+static bool send_first(struct conn *c, const char *base, int scope,
+                       const char *filter, char **attrs, int *msgid)
+{
+    LDAPControl pctrl = { OID_PAGED, { 0, NULL }, 1 };
+    LDAPControl *sctrls[] = { &pctrl, NULL };
+    struct berval cookie = { 0, NULL };
+    struct timeval tv = { conn_timeout(c), 0 };
+    int rc;
+
+    if (conn_ld(c) == NULL
+        || ldap_create_page_control_value(conn_ld(c), conn_page_size(c),
+                                          &cookie, &pctrl.ldctl_value)
+               != LDAP_SUCCESS)
+        return false;
+    rc = ldap_search_ext(conn_ld(c), base, scope, filter, attrs, 0, sctrls,
+                         NULL, conn_timeout(c) ? &tv : NULL, LDAP_NO_LIMIT,
+                         msgid);
+    ber_memfree(pctrl.ldctl_value.bv_val);
+    return rc == LDAP_SUCCESS;
+}
+
+void ahead_search(struct conn *c, long job, const char *base, int scope,
+                  const char *filter, char **attrs)
+{
+    struct ahead *a = state(c);
+    int msgid;
+
+    if (!send_first(c, base, scope, filter, attrs, &msgid))
+        return;
+    if (a->none == a->cap_one) {
+        a->cap_one = a->cap_one ? a->cap_one * 2 : 64;
+        a->one = xrealloc(a->one, a->cap_one * sizeof(*a->one));
+    }
+    a->one[a->none++] = (struct single){ ahead_key(base, scope, filter,
+                                                   attrs),
+                                         msgid, job };
+    a->sent++;
+    a->lines++;
+}
+
+bool ahead_plain(const char *value, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (value[i] == '\0' || (unsigned char)value[i] > 0x7f)
+            return false;
+    return true;
+}
+
+static void send_group(struct conn *c, struct ahead *a, struct group *g)
+{
+    char *filter = filter_any(g->attr, g->values, g->nvalues);
+
+    g->sent = true;
+    if (send_first(c, g->base, LDAP_SCOPE_SUBTREE, filter, g->attrs,
+                   &g->msgid))
+        a->sent++;
+    else
+        g->state = -1; /* its lines search for themselves */
+    free(filter);
+}
+
+static struct group *open_group(struct conn *c, struct ahead *a,
+                                const char *base, char **attrs,
+                                const char *attr, size_t n)
+{
+    char *sig = ahead_key(base, LDAP_SCOPE_SUBTREE, attr, attrs);
+    struct group *g;
+    size_t k = 0;
+
+    for (size_t i = 0; i < a->ng; i++) {
+        g = a->g[i];
+        if (g->sent || strcmp(g->sig, sig) != 0)
+            continue;
+        if (g->nvalues + n <= AHEAD_GROUP) {
+            free(sig);
+            return g;
+        }
+        send_group(c, a, g); /* full: a new one */
+    }
+    g = xcalloc(1, sizeof(*g));
+    g->sig = sig;
+    g->base = xstrdup(base);
+    g->attr = xstrdup(attr);
+    while (attrs[k] != NULL)
+        k++;
+    g->attrs = xcalloc(k + 1, sizeof(*g->attrs));
+    for (size_t i = 0; i < k; i++)
+        g->attrs[i] = xstrdup(attrs[i]);
+    g->msgid = -1;
+    if (a->ng == a->cap_g) {
+        a->cap_g = a->cap_g ? a->cap_g * 2 : 8;
+        a->g = xrealloc(a->g, a->cap_g * sizeof(*a->g));
+    }
+    a->g[a->ng++] = g;
+    return g;
+}
+
+void ahead_group(struct conn *c, long job, const char *base,
+                 const char *filter, char **attrs, const char *attr,
+                 char *const *values, size_t n)
+{
+    struct ahead *a = state(c);
+    struct group *g;
+    struct member *m;
+    bool plain = n > 0 && n <= AHEAD_GROUP;
+
+    for (size_t i = 0; i < n && plain; i++)
+        plain = ahead_plain(values[i], strlen(values[i]));
+    if (!plain || conn_ld(c) == NULL) { /* the DC's equality decides: alone */
+        ahead_search(c, job, base, LDAP_SCOPE_SUBTREE, filter, attrs);
+        return;
+    }
+    g = open_group(c, a, base, attrs, attr, n);
+    g->values = xrealloc(g->values, (g->nvalues + n + 1)
+                                        * sizeof(*g->values));
+    for (size_t i = 0; i < n; i++) {
+        bool again = false; /* lines of one account ask for it once */
+
+        for (size_t k = 0; k < g->nvalues && !again; k++)
+            again = strcmp(g->values[k], values[i]) == 0;
+        if (!again)
+            g->values[g->nvalues++] = xstrdup(values[i]);
+    }
+    g->values[g->nvalues] = NULL;
+    g->last_job = job;
+    if (a->nm == a->cap_m) {
+        a->cap_m = a->cap_m ? a->cap_m * 2 : 128;
+        a->m = xrealloc(a->m, a->cap_m * sizeof(*a->m));
+    }
+    m = &a->m[a->nm++];
+    *m = (struct member){ ahead_key(base, LDAP_SCOPE_SUBTREE, filter, attrs),
+                          job, g, xcalloc(n + 1, sizeof(char *)), n, false };
+    for (size_t i = 0; i < n; i++)
+        m->values[i] = xstrdup(values[i]);
+    a->lines++;
+    if (g->nvalues >= AHEAD_GROUP)
+        send_group(c, a, g);
+}
+
+void ahead_flush(struct conn *c)
+{
+    struct ahead *a = conn_ahead(c);
+
+    for (size_t i = 0; a != NULL && i < a->ng; i++)
+        if (!a->g[i]->sent)
+            send_group(c, a, a->g[i]);
+}
+
+int ahead_take(struct conn *c, const char *key)
+{
+    struct ahead *a = conn_ahead(c);
+
+    for (size_t i = 0; a != NULL && i < a->none; i++)
+        if (a->one[i].job == a->job && strcmp(a->one[i].key, key) == 0) {
+            int msgid = a->one[i].msgid;
+
+            free(a->one[i].key);
+            memmove(&a->one[i], &a->one[i + 1],
+                    (a->none - i - 1) * sizeof(*a->one));
+            a->none--;
+            a->used++;
+            return msgid;
+        }
+    return -1;
+}
+
+/* Whether the entry holds, in attr, one of values[0..n) (all plain). */
+static bool holds(LDAP *ld, LDAPMessage *e, const char *attr,
+                  char *const *values, size_t n, bool *plain)
+{
+    struct berval **v = ldap_get_values_len(ld, e, attr);
+    bool found = false;
+
+    *plain = v != NULL;
+    for (size_t i = 0; v != NULL && v[i] != NULL; i++) {
+        if (!ahead_plain(v[i]->bv_val, v[i]->bv_len)) {
+            *plain = false;
+            continue;
+        }
+        for (size_t k = 0; k < n && !found; k++)
+            found = strlen(values[k]) == v[i]->bv_len
+                    && fold_equal(v[i]->bv_val, values[k]);
+    }
+    ldap_value_free_len(v);
+    return found;
+}
+
+/* Reads a group's whole answer and decides whether it is exact: one
+ * page, no error or referral, every entry holding, in plain ASCII only,
+ * a value that was asked for. */
+static void read_group(struct conn *c, struct group *g)
+{
+    struct timeval tv = { conn_timeout(c), 0 };
+    LDAP *ld = conn_ld(c);
+    LDAPControl **ctrls = NULL, *page;
+    int rc, err = LDAP_OTHER;
+
+    g->state = -1;
+    rc = ldap_result(ld, g->msgid, LDAP_MSG_ALL, conn_timeout(c) ? &tv : NULL,
+                     &g->res);
+    if (rc <= 0) {
+        if (rc == 0)
+            ldap_abandon_ext(ld, g->msgid, NULL, NULL);
+        g->res = NULL;
+        return;
+    }
+    if (ldap_parse_result(ld, g->res, &err, NULL, NULL, NULL, &ctrls, 0)
+            != LDAP_SUCCESS
+        || err != LDAP_SUCCESS)
+        goto done;
+    page = ldap_control_find(LDAP_CONTROL_PAGEDRESULTS, ctrls, NULL);
+    if (page != NULL) {
+        struct berval cookie = { 0, NULL };
+        ber_int_t estimate;
+
+        rc = ldap_parse_pageresponse_control(ld, page, &estimate, &cookie);
+        ber_memfree(cookie.bv_val);
+        if (rc != LDAP_SUCCESS || cookie.bv_len > 0)
+            goto done; /* more than one page */
+    }
+    g->state = 1;
+    for (LDAPMessage *e = ldap_first_entry(ld, g->res); e != NULL;
+         e = ldap_next_entry(ld, e)) {
+        bool plain;
+
+        if (!holds(ld, e, g->attr, g->values, g->nvalues, &plain) || !plain) {
+            g->state = -1;
+            break;
+        }
+    }
+done:
+    ldap_controls_free(ctrls);
+    if (g->state < 0) {
+        ldap_msgfree(g->res);
+        g->res = NULL;
+    }
+}
+
+bool ahead_grouped(struct conn *c, const char *key, struct ahead_answer *out)
+{
+    struct ahead *a = conn_ahead(c);
+
+    for (size_t i = 0; a != NULL && i < a->nm; i++) {
+        struct member *m = &a->m[i];
+        struct group *g = m->g;
+
+        if (m->taken || m->job != a->job || strcmp(m->key, key) != 0)
+            continue;
+        m->taken = true;
+        if (!g->sent)
+            send_group(c, a, g);
+        if (g->state == 0)
+            read_group(c, g);
+        if (g->state < 0)
+            return false;
+        *out = (struct ahead_answer){ g->res, g->attr, m->values, m->n };
+        a->used++;
+        return true;
+    }
+    return false;
+}
+
+bool ahead_holds(struct conn *c, LDAPMessage *e, const struct ahead_answer *a)
+{
+    bool plain;
+
+    return holds(conn_ld(c), e, a->attr, a->values, a->n, &plain);
+}
+
+void ahead_job(struct conn *c, long job)
+{
+    struct ahead *a = conn_ahead(c);
+    size_t n = 0;
+
+    if (a == NULL)
+        return;
+    a->job = job;
+    for (size_t i = 0; i < a->none; i++) {
+        if (a->one[i].job >= job) {
+            a->one[n++] = a->one[i];
+            continue;
+        }
+        /* sent for a line that did not need it after all */
+        if (conn_ld(c) != NULL)
+            ldap_abandon_ext(conn_ld(c), a->one[i].msgid, NULL, NULL);
+        free(a->one[i].key);
+    }
+    a->none = n;
+    n = 0;
+    for (size_t i = 0; i < a->nm; i++) {
+        if (a->m[i].job >= job)
+            a->m[n++] = a->m[i];
+        else
+            member_free(&a->m[i]);
+    }
+    a->nm = n;
+    n = 0;
+    for (size_t i = 0; i < a->ng; i++) {
+        struct group *g = a->g[i];
+
+        if (g->last_job >= job) {
+            a->g[n++] = g;
+            continue;
+        }
+        if (g->sent && g->state == 0 && g->msgid >= 0 && conn_ld(c) != NULL)
+            ldap_abandon_ext(conn_ld(c), g->msgid, NULL, NULL);
+        group_free(g);
+    }
+    a->ng = n;
+}
+
+size_t ahead_counts(struct conn *c, size_t *lines, size_t *used)
+{
+    struct ahead *a = conn_ahead(c);
+
+    *lines = a != NULL ? a->lines : 0;
+    *used = a != NULL ? a->used : 0;
+    return a != NULL ? a->sent : 0;
+}
