@@ -11,6 +11,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 RUNS=${RUNS:-5}
 COMPUTERS=${COMPUTERS:-3000}
 BATCHES=${BATCHES:-${BATCH:-1000 5000}}
+LOOP=${LOOP:-200}
 
 command -v /usr/bin/time >/dev/null || { echo "bench: needs GNU time (apt-get install time)" >&2; exit 1; }
 dcdir=$(mktemp -d /tmp/setspn-bench.XXXXXX)
@@ -81,9 +82,9 @@ for ((r = 1; r <= RUNS; r++)); do
 		: >"$dcdir/ldif.$r"
 		for ((i = 1; i <= size; i++)); do
 			b=$(((i - 1) % COMPUTERS + 1))
-			printf -- '-S SVC%d-%d/b%05d.spn.test B%05d\n' "$r" "$i" "$b" "$b" >>"$dcdir/batch.$r"
-			printf 'dn: CN=B%05d,%s\nchangetype: modify\nadd: servicePrincipalName\nservicePrincipalName: LDM%d-%d/b%05d.spn.test\n-\n\n' \
-				"$b" "$C" "$r" "$i" "$b" >>"$dcdir/ldif.$r"
+			printf -- '-S SVC%d-%d-%d/b%05d.spn.test B%05d\n' "$r" "$size" "$i" "$b" "$b" >>"$dcdir/batch.$r"
+			printf 'dn: CN=B%05d,%s\nchangetype: modify\nadd: servicePrincipalName\nservicePrincipalName: LDM%d-%d-%d/b%05d.spn.test\n-\n\n' \
+				"$b" "$C" "$r" "$size" "$i" "$b" >>"$dcdir/ldif.$r"
 		done
 		if ((r % 2)); then
 			measure "ldapmodify_batch$size" ldapmodify -Q -Y GSSAPI -H "$TESTDC_URI" -f "$dcdir/ldif.$r"
@@ -94,12 +95,23 @@ for ((r = 1; r <= RUNS; r++)); do
 		fi
 	done
 
-	# 3. One add, process start to exit.
+	# 3. LOOP adds as a shell loop of -S, one process and bind each, and
+	# as one --batch.
+	: >"$dcdir/loop.$r"
+	for ((i = 1; i <= LOOP; i++)); do
+		printf -- '-S LOOPB%d-%d/b%05d.spn.test B%05d\n' "$r" "$i" "$i" "$i" >>"$dcdir/loop.$r"
+	done
+	measure setspn_loop sh -c 'i=1; while [ "$i" -le "$2" ]; do
+		b=$(printf "%05d" "$i"); "$1" -S "LOOPS$3-$i/b$b.spn.test" "B$b" || exit 2; i=$((i + 1)); done' \
+		sh "$SETSPN" "$LOOP" "$r"
+	measure setspn_loopbatch "$SETSPN" --batch "$dcdir/loop.$r"
+
+	# 4. One add, process start to exit.
 	printf 'dn: CN=B00001,%s\nchangetype: modify\nadd: servicePrincipalName\nservicePrincipalName: ONE%d/ldm.spn.test\n-\n' "$C" "$r" >"$dcdir/one.$r"
 	measure ldapmodify_one ldapmodify -Q -Y GSSAPI -H "$TESTDC_URI" -f "$dcdir/one.$r"
 	measure setspn_one "$SETSPN" -S "ONE$r/setspn.spn.test" B00002
 
-	# 4. --verify of one SPN against what an admin would run by hand: kvno
+	# 5. --verify of one SPN against what an admin would run by hand: kvno
 	# (a fresh ticket: a private copy of the cache each time) plus one
 	# ldapsearch of its holders.
 	cp "${KRB5CCNAME#FILE:}" "$dcdir/cc.$r"
@@ -129,5 +141,7 @@ for size in $BATCHES; do
 done
 row "one -S vs one ldapmodify add" setspn_one ldapmodify_one 2
 row "--verify of one SPN vs kvno + ldapsearch" setspn_verify kvno_ldapsearch 1.5
+awk -v b="$(median "$dcdir/setspn_loopbatch" 1)" -v l="$(median "$dcdir/setspn_loop" 1)" -v n="$LOOP" \
+	'BEGIN { printf "\n--batch of %d checked adds: %.3f s; a shell loop of %d setspn -S: %.3f s (the batch %.1fx faster)\n", n, b, n, l, l / b }'
 rss=$(median "$dcdir/setspn_x" 2)
 awk -v k="$rss" 'BEGIN { printf "\n-X peak RSS: %.1f MiB (target <= 32 MiB: %s)\n", k / 1024, (k <= 32768) ? "met" : "MISSED" }'
