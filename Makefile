@@ -155,6 +155,7 @@ VALGRIND_ONLY ?= @(fixture*|no arguments*|unknown option*|$\
                  -n -S*|--idempotent -S of an SPN already*|$\
                  --batch: each line*|--batch with a malformed*|$\
                  --batch carries on*|--batch --json*|no -H and no URI*|$\
+                 --batch reads lines ahead in groups*|--batch --page-size 1*|$\
                  StartTLS*|$\
                  ldaps:// with --cacert|--keytab: a ticket*|$\
                  --principal with --password-file|expired ticket*|$\

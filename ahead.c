@@ -28,6 +28,15 @@ struct group {
     bool sent;
     int state;          /* 0 unread, 1 exact, -1 of no use */
     LDAPMessage *res;
+    struct held *held;  /* its entries and their values of attr */
+    size_t nheld;
+};
+
+/* An entry of a group's answer, with its values of the group's attr. */
+struct held {
+    LDAPMessage *e;
+    char **values;
+    size_t n;
 };
 
 /* A line's search filed in a group. */
@@ -38,6 +47,7 @@ struct member {
     char **values;      /* its own values */
     size_t n;
     bool taken;
+    LDAPMessage **answer; /* its entries, once taken */
 };
 
 struct ahead {
@@ -64,8 +74,18 @@ char *ahead_key(const char *base, int scope, const char *filter,
     return key;
 }
 
+static void held_free(struct group *g)
+{
+    for (size_t i = 0; i < g->nheld; i++)
+        xstrv_free(g->held[i].values, g->held[i].n);
+    free(g->held);
+    g->held = NULL;
+    g->nheld = 0;
+}
+
 static void group_free(struct group *g)
 {
+    held_free(g);
     free(g->sig);
     free(g->base);
     free(g->attr);
@@ -82,6 +102,7 @@ static void member_free(struct member *m)
 {
     free(m->key);
     xstrv_free(m->values, m->n);
+    free(m->answer);
 }
 
 static void state_free(void *p)
@@ -243,7 +264,8 @@ void ahead_group(struct conn *c, long job, const char *base,
     }
     m = &a->m[a->nm++];
     *m = (struct member){ ahead_key(base, LDAP_SCOPE_SUBTREE, filter, attrs),
-                          job, g, xcalloc(n + 1, sizeof(char *)), n, false };
+                          job, g, xcalloc(n + 1, sizeof(char *)), n, false,
+                          NULL };
     for (size_t i = 0; i < n; i++)
         m->values[i] = xstrdup(values[i]);
     a->lines++;
@@ -278,25 +300,40 @@ int ahead_take(struct conn *c, const char *key)
     return -1;
 }
 
-/* Whether the entry holds, in attr, one of values[0..n) (all plain). */
-static bool holds(LDAP *ld, LDAPMessage *e, const char *attr,
-                  char *const *values, size_t n, bool *plain)
+/* Whether v is one of values[0..n): the DC's equality, for plain ASCII. */
+static bool among(const char *v, char *const *values, size_t n)
 {
-    struct berval **v = ldap_get_values_len(ld, e, attr);
-    bool found = false;
+    for (size_t k = 0; k < n; k++)
+        if (fold_equal(v, values[k]))
+            return true;
+    return false;
+}
 
-    *plain = v != NULL;
-    for (size_t i = 0; v != NULL && v[i] != NULL; i++) {
+/* Keeps an entry of a group's answer with its values of attr; false if
+ * one of them is not plain ASCII, or none was asked for (the DC matched
+ * it by an equality of its own). */
+static bool keep_held(LDAP *ld, struct group *g, LDAPMessage *e)
+{
+    struct berval **v = ldap_get_values_len(ld, e, g->attr);
+    struct held *h;
+    bool asked = false;
+    size_t n = 0;
+
+    while (v != NULL && v[n] != NULL)
+        n++;
+    g->held = xrealloc(g->held, (g->nheld + 1) * sizeof(*g->held));
+    h = &g->held[g->nheld++];
+    *h = (struct held){ e, xcalloc(n + 1, sizeof(char *)), 0 };
+    for (size_t i = 0; i < n; i++) {
         if (!ahead_plain(v[i]->bv_val, v[i]->bv_len)) {
-            *plain = false;
-            continue;
+            ldap_value_free_len(v);
+            return false;
         }
-        for (size_t k = 0; k < n && !found; k++)
-            found = strlen(values[k]) == v[i]->bv_len
-                    && fold_equal(v[i]->bv_val, values[k]);
+        h->values[h->n++] = xstrdup(v[i]->bv_val);
+        asked = asked || among(v[i]->bv_val, g->values, g->nvalues);
     }
     ldap_value_free_len(v);
-    return found;
+    return asked;
 }
 
 /* Reads a group's whole answer and decides whether it is exact: one
@@ -334,17 +371,15 @@ static void read_group(struct conn *c, struct group *g)
     }
     g->state = 1;
     for (LDAPMessage *e = ldap_first_entry(ld, g->res); e != NULL;
-         e = ldap_next_entry(ld, e)) {
-        bool plain;
-
-        if (!holds(ld, e, g->attr, g->values, g->nvalues, &plain) || !plain) {
+         e = ldap_next_entry(ld, e))
+        if (!keep_held(ld, g, e)) {
             g->state = -1;
             break;
         }
-    }
 done:
     ldap_controls_free(ctrls);
     if (g->state < 0) {
+        held_free(g);
         ldap_msgfree(g->res);
         g->res = NULL;
     }
@@ -357,6 +392,7 @@ bool ahead_grouped(struct conn *c, const char *key, struct ahead_answer *out)
     for (size_t i = 0; a != NULL && i < a->nm; i++) {
         struct member *m = &a->m[i];
         struct group *g = m->g;
+        size_t n = 0;
 
         if (m->taken || m->job != a->job || strcmp(m->key, key) != 0)
             continue;
@@ -367,18 +403,18 @@ bool ahead_grouped(struct conn *c, const char *key, struct ahead_answer *out)
             read_group(c, g);
         if (g->state < 0)
             return false;
-        *out = (struct ahead_answer){ g->res, g->attr, m->values, m->n };
+        m->answer = xcalloc(g->nheld + 1, sizeof(*m->answer));
+        for (size_t k = 0; k < g->nheld; k++)
+            for (size_t v = 0; v < g->held[k].n; v++)
+                if (among(g->held[k].values[v], m->values, m->n)) {
+                    m->answer[n++] = g->held[k].e;
+                    break;
+                }
+        *out = (struct ahead_answer){ g->res, m->answer, n };
         a->used++;
         return true;
     }
     return false;
-}
-
-bool ahead_holds(struct conn *c, LDAPMessage *e, const struct ahead_answer *a)
-{
-    bool plain;
-
-    return holds(conn_ld(c), e, a->attr, a->values, a->n, &plain);
 }
 
 void ahead_job(struct conn *c, long job)

@@ -55,11 +55,10 @@ bool ahead_plain(const char *value, size_t len);
 int ahead_take(struct conn *c, const char *key);
 
 /* A group's answer to one line's search: the entries of res that hold one
- * of values[0..n) in attr. */
+ * of the line's values, in the order the DC sent them. */
 struct ahead_answer {
-    LDAPMessage *res;
-    const char *attr;
-    char *const *values;
+    LDAPMessage *res;           /* for its references */
+    LDAPMessage *const *entries;
     size_t n;
 };
 
@@ -68,9 +67,6 @@ struct ahead_answer {
  * searches for itself.  The answer lasts until ahead_job moves past the
  * group's lines. */
 bool ahead_grouped(struct conn *c, const char *key, struct ahead_answer *a);
-
-/* Whether entry e of a group answer belongs to the line's answer. */
-bool ahead_holds(struct conn *c, LDAPMessage *e, const struct ahead_answer *a);
 
 /* The line now running: what was sent for earlier lines and not taken is
  * abandoned. */

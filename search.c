@@ -146,10 +146,8 @@ static enum status from_group(struct conn *c, const struct ahead_answer *a,
     enum status st = ST_OK;
 
     conn_count_page(c, true);
-    for (LDAPMessage *e = ldap_first_entry(conn_ld(c), a->res);
-         e != NULL && st == ST_OK; e = ldap_next_entry(conn_ld(c), e))
-        if (ahead_holds(c, e, a))
-            st = fn(c, e, ctx);
+    for (size_t i = 0; i < a->n && st == ST_OK; i++)
+        st = fn(c, a->entries[i], ctx);
     keep_references(c, a->res);
     return st;
 }
