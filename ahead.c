@@ -173,12 +173,11 @@ void ahead_search(struct conn *c, long job, const char *base, int scope,
     a->lines++;
 }
 
-bool ahead_plain(const char *value, size_t len)
+/* Whether a value of len bytes is plain ASCII with no NUL: where every
+ * DC's equality is ASCII's case-insensitive one. */
+static bool plain(const char *value, size_t len)
 {
-    for (size_t i = 0; i < len; i++)
-        if (value[i] == '\0' || (unsigned char)value[i] > 0x7f)
-            return false;
-    return true;
+    return strlen(value) == len && !fold_non_ascii(value);
 }
 
 static void send_group(struct conn *c, struct ahead *a, struct group *g)
@@ -237,11 +236,11 @@ void ahead_group(struct conn *c, long job, const char *base,
     struct ahead *a = state(c);
     struct group *g;
     struct member *m;
-    bool plain = n > 0 && n <= AHEAD_GROUP;
+    bool ok = n > 0 && n <= AHEAD_GROUP;
 
-    for (size_t i = 0; i < n && plain; i++)
-        plain = ahead_plain(values[i], strlen(values[i]));
-    if (!plain || conn_ld(c) == NULL) { /* the DC's equality decides: alone */
+    for (size_t i = 0; i < n && ok; i++)
+        ok = plain(values[i], strlen(values[i]));
+    if (!ok || conn_ld(c) == NULL) { /* the DC's equality decides: alone */
         ahead_search(c, job, base, LDAP_SCOPE_SUBTREE, filter, attrs);
         return;
     }
@@ -325,7 +324,7 @@ static bool keep_held(LDAP *ld, struct group *g, LDAPMessage *e)
     h = &g->held[g->nheld++];
     *h = (struct held){ e, xcalloc(n + 1, sizeof(char *)), 0 };
     for (size_t i = 0; i < n; i++) {
-        if (!ahead_plain(v[i]->bv_val, v[i]->bv_len)) {
+        if (!plain(v[i]->bv_val, v[i]->bv_len)) {
             ldap_value_free_len(v);
             return false;
         }

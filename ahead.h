@@ -47,9 +47,6 @@ void ahead_group(struct conn *c, long job, const char *base,
 /* Sends the groups still open. */
 void ahead_flush(struct conn *c);
 
-/* Whether value can be asked for in a group: plain ASCII, no NUL. */
-bool ahead_plain(const char *value, size_t len);
-
 /* The msgid of the search sent ahead under key for the current line, or
  * -1; the caller reads its answer. */
 int ahead_take(struct conn *c, const char *key);
