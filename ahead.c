@@ -5,9 +5,8 @@
 
 #include "filter.h"
 #include "fold.h"
+#include "page.h"
 #include "xalloc.h"
-
-static char OID_PAGED[] = LDAP_CONTROL_PAGEDRESULTS;
 
 /* A search sent ahead for one line. */
 struct single {
@@ -136,22 +135,10 @@ static struct ahead *state(struct conn *c)
 static bool send_first(struct conn *c, const char *base, int scope,
                        const char *filter, char **attrs, int *msgid)
 {
-    LDAPControl pctrl = { OID_PAGED, { 0, NULL }, 1 };
-    LDAPControl *sctrls[] = { &pctrl, NULL };
-    struct berval cookie = { 0, NULL };
-    struct timeval tv = { conn_timeout(c), 0 };
-    int rc;
+    struct berval none = { 0, NULL };
 
-    if (conn_ld(c) == NULL
-        || ldap_create_page_control_value(conn_ld(c), conn_page_size(c),
-                                          &cookie, &pctrl.ldctl_value)
-               != LDAP_SUCCESS)
-        return false;
-    rc = ldap_search_ext(conn_ld(c), base, scope, filter, attrs, 0, sctrls,
-                         NULL, conn_timeout(c) ? &tv : NULL, LDAP_NO_LIMIT,
-                         msgid);
-    ber_memfree(pctrl.ldctl_value.bv_val);
-    return rc == LDAP_SUCCESS;
+    return page_send(c, base, scope, filter, attrs, &none, msgid)
+           == LDAP_SUCCESS;
 }
 
 void ahead_search(struct conn *c, long job, const char *base, int scope,
@@ -239,7 +226,7 @@ void ahead_group(struct conn *c, long job, const char *base,
     bool ok = n > 0 && n <= AHEAD_GROUP;
 
     for (size_t i = 0; i < n && ok; i++)
-        ok = plain(values[i], strlen(values[i]));
+        ok = !fold_non_ascii(values[i]);
     if (!ok || conn_ld(c) == NULL) { /* the DC's equality decides: alone */
         ahead_search(c, job, base, LDAP_SCOPE_SUBTREE, filter, attrs);
         return;
@@ -285,7 +272,9 @@ int ahead_take(struct conn *c, const char *key)
 {
     struct ahead *a = conn_ahead(c);
 
-    for (size_t i = 0; a != NULL && i < a->none; i++)
+    /* in line order: what is filed for the current line comes first */
+    for (size_t i = 0; a != NULL && i < a->none && a->one[i].job <= a->job;
+         i++)
         if (a->one[i].job == a->job && strcmp(a->one[i].key, key) == 0) {
             int msgid = a->one[i].msgid;
 
@@ -293,10 +282,17 @@ int ahead_take(struct conn *c, const char *key)
             memmove(&a->one[i], &a->one[i + 1],
                     (a->none - i - 1) * sizeof(*a->one));
             a->none--;
-            a->used++;
             return msgid;
         }
     return -1;
+}
+
+void ahead_used(struct conn *c)
+{
+    struct ahead *a = conn_ahead(c);
+
+    if (a != NULL)
+        a->used++;
 }
 
 /* Whether v is one of values[0..n): the DC's equality, for plain ASCII. */
@@ -308,14 +304,14 @@ static bool among(const char *v, char *const *values, size_t n)
     return false;
 }
 
-/* Keeps an entry of a group's answer with its values of attr; false if
- * one of them is not plain ASCII, or none was asked for (the DC matched
+/* Keeps an entry of a group's answer with those of its values of attr
+ * that were asked for (the lines' answers need no others); false if one
+ * of its values is not plain ASCII, or none was asked for (the DC matched
  * it by an equality of its own). */
 static bool keep_held(LDAP *ld, struct group *g, LDAPMessage *e)
 {
     struct berval **v = ldap_get_values_len(ld, e, g->attr);
     struct held *h;
-    bool asked = false;
     size_t n = 0;
 
     while (v != NULL && v[n] != NULL)
@@ -328,11 +324,11 @@ static bool keep_held(LDAP *ld, struct group *g, LDAPMessage *e)
             ldap_value_free_len(v);
             return false;
         }
-        h->values[h->n++] = xstrdup(v[i]->bv_val);
-        asked = asked || among(v[i]->bv_val, g->values, g->nvalues);
+        if (among(v[i]->bv_val, g->values, g->nvalues))
+            h->values[h->n++] = xstrdup(v[i]->bv_val);
     }
     ldap_value_free_len(v);
-    return asked;
+    return h->n > 0;
 }
 
 /* Reads a group's whole answer and decides whether it is exact: one
@@ -340,43 +336,21 @@ static bool keep_held(LDAP *ld, struct group *g, LDAPMessage *e)
  * a value that was asked for. */
 static void read_group(struct conn *c, struct group *g)
 {
-    struct timeval tv = { conn_timeout(c), 0 };
     LDAP *ld = conn_ld(c);
-    LDAPControl **ctrls = NULL, *page;
-    int rc, err = LDAP_OTHER;
+    int err = LDAP_OTHER;
 
     g->state = -1;
-    rc = ldap_result(ld, g->msgid, LDAP_MSG_ALL, conn_timeout(c) ? &tv : NULL,
-                     &g->res);
-    if (rc <= 0) {
-        if (rc == 0)
-            ldap_abandon_ext(ld, g->msgid, NULL, NULL);
-        g->res = NULL;
+    if (page_wait(c, g->msgid, &g->res) != LDAP_SUCCESS)
         return;
+    if (ldap_parse_result(ld, g->res, &err, NULL, NULL, NULL, NULL, 0)
+            == LDAP_SUCCESS
+        && err == LDAP_SUCCESS && !page_more(c, g->res)) {
+        g->state = 1;
+        for (LDAPMessage *e = ldap_first_entry(ld, g->res);
+             e != NULL && g->state > 0; e = ldap_next_entry(ld, e))
+            if (!keep_held(ld, g, e))
+                g->state = -1;
     }
-    if (ldap_parse_result(ld, g->res, &err, NULL, NULL, NULL, &ctrls, 0)
-            != LDAP_SUCCESS
-        || err != LDAP_SUCCESS)
-        goto done;
-    page = ldap_control_find(LDAP_CONTROL_PAGEDRESULTS, ctrls, NULL);
-    if (page != NULL) {
-        struct berval cookie = { 0, NULL };
-        ber_int_t estimate;
-
-        rc = ldap_parse_pageresponse_control(ld, page, &estimate, &cookie);
-        ber_memfree(cookie.bv_val);
-        if (rc != LDAP_SUCCESS || cookie.bv_len > 0)
-            goto done; /* more than one page */
-    }
-    g->state = 1;
-    for (LDAPMessage *e = ldap_first_entry(ld, g->res); e != NULL;
-         e = ldap_next_entry(ld, e))
-        if (!keep_held(ld, g, e)) {
-            g->state = -1;
-            break;
-        }
-done:
-    ldap_controls_free(ctrls);
     if (g->state < 0) {
         held_free(g);
         ldap_msgfree(g->res);
@@ -388,7 +362,8 @@ bool ahead_grouped(struct conn *c, const char *key, struct ahead_answer *out)
 {
     struct ahead *a = conn_ahead(c);
 
-    for (size_t i = 0; a != NULL && i < a->nm; i++) {
+    for (size_t i = 0; a != NULL && i < a->nm && a->m[i].job <= a->job;
+         i++) {
         struct member *m = &a->m[i];
         struct group *g = m->g;
         size_t n = 0;
@@ -451,7 +426,7 @@ void ahead_job(struct conn *c, long job)
             a->g[n++] = g;
             continue;
         }
-        if (g->sent && g->state == 0 && g->msgid >= 0 && conn_ld(c) != NULL)
+        if (g->sent && g->state == 0 && conn_ld(c) != NULL)
             ldap_abandon_ext(conn_ld(c), g->msgid, NULL, NULL);
         group_free(g);
     }

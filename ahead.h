@@ -48,8 +48,9 @@ void ahead_group(struct conn *c, long job, const char *base,
 void ahead_flush(struct conn *c);
 
 /* The msgid of the search sent ahead under key for the current line, or
- * -1; the caller reads its answer. */
+ * -1; the caller reads its answer, and calls ahead_used if it keeps it. */
 int ahead_take(struct conn *c, const char *key);
+void ahead_used(struct conn *c);
 
 /* A group's answer to one line's search: the entries of res that hold one
  * of the line's values, in the order the DC sent them. */

@@ -8,13 +8,13 @@
 
 #include "ahead.h"
 #include "filter.h"
+#include "page.h"
 #include "quote.h"
 #include "wire.h"
 #include "xalloc.h"
 
 /* libldap takes attribute names and OIDs as non-const char *. */
 static char A_SPN[] = "servicePrincipalName";
-static char OID_PAGED[] = LDAP_CONTROL_PAGEDRESULTS;
 
 /* A page's DNs, hashed (FNV-1a), to see a server send one page again. */
 static uint64_t page_hash(struct conn *c, LDAPMessage *res, size_t *n)
@@ -54,86 +54,28 @@ static void keep_references(struct conn *c, LDAPMessage *res)
     }
 }
 
-/* Runs one paged search (every search is paged: Windows DCs cap unpaged
- * results at 1,000), calling fn for every entry.  A server that sends the
- * same page again (a repeated cookie), or a run past --max-time, ends it:
- * an endless server would otherwise keep it going forever. */
-/* The whole answer to msgid in *res; an LDAP result code when there is
- * none. */
-static int wait_result(struct conn *c, int msgid, struct timeval *tv,
-                       LDAPMessage **res)
+/* The answer to the first page of this search, in *res (NULL, and the
+ * LDAP code in *rc, on failure), if it was sent ahead on its own for the
+ * current line and is the whole answer; false if not.  A server keeps
+ * only a few paged searches open per connection (Samba ten), and the
+ * searches sent after this one may have pushed it out: a search that
+ * needs more pages starts again, now. */
+static bool take_prefetched(struct conn *c, const char *key,
+                            LDAPMessage **res, int *rc)
 {
-    int rc = ldap_result(conn_ld(c), msgid, LDAP_MSG_ALL, tv, res);
-
-    if (rc > 0)
-        return LDAP_SUCCESS; /* the result code is parsed from *res */
-    if (rc == 0) {
-        ldap_abandon_ext(conn_ld(c), msgid, NULL, NULL);
-        *res = NULL;
-        return LDAP_TIMEOUT;
-    }
-    *res = NULL;
-    rc = LDAP_OTHER;
-    ldap_get_option(conn_ld(c), LDAP_OPT_RESULT_CODE, &rc);
-    return rc;
-}
-
-/* ldap_search_ext_s, in two steps. */
-static int search_wait(struct conn *c, const char *base, int scope,
-                       const char *filter, char **attrs,
-                       LDAPControl **sctrls, struct timeval *tv,
-                       LDAPMessage **res)
-{
-    int msgid;
-    int rc = ldap_search_ext(conn_ld(c), base, scope, filter, attrs, 0,
-                             sctrls, NULL, tv, LDAP_NO_LIMIT, &msgid);
-
-    *res = NULL;
-    return rc != LDAP_SUCCESS ? rc : wait_result(c, msgid, tv, res);
-}
-
-/* Whether a page's answer says more pages follow. */
-static bool more_pages(struct conn *c, LDAPMessage *res)
-{
-    LDAPControl **ctrls = NULL, *page;
-    struct berval cookie = { 0, NULL };
-    ber_int_t estimate;
-    int err;
-    bool more = false;
-
-    if (ldap_parse_result(conn_ld(c), res, &err, NULL, NULL, NULL, &ctrls, 0)
-        != LDAP_SUCCESS)
-        return false;
-    page = ldap_control_find(LDAP_CONTROL_PAGEDRESULTS, ctrls, NULL);
-    if (page != NULL
-        && ldap_parse_pageresponse_control(conn_ld(c), page, &estimate,
-                                           &cookie) == LDAP_SUCCESS)
-        more = cookie.bv_len > 0;
-    ber_memfree(cookie.bv_val);
-    ldap_controls_free(ctrls);
-    return more;
-}
-
-/* The answer to the first page of this search if it was sent ahead on
- * its own for the current line and holds the whole answer; -1 if not.
- * A server keeps only a few paged searches open per connection (Samba
- * ten), and the searches sent after this one may have pushed it out: a
- * search that needs more pages starts again, now. */
-static int take_prefetched(struct conn *c, const char *key,
-                           LDAPMessage **res)
-{
-    struct timeval tv = { conn_timeout(c), 0 };
-    int msgid = ahead_take(c, key), rc;
+    int msgid = ahead_take(c, key);
 
     if (msgid < 0)
-        return -1;
-    rc = wait_result(c, msgid, conn_timeout(c) ? &tv : NULL, res);
-    if (*res != NULL && more_pages(c, *res)) {
+        return false;
+    *rc = page_wait(c, msgid, res);
+    if (*res != NULL && page_more(c, *res)) {
         ldap_msgfree(*res);
         *res = NULL;
-        return -1;
+        return false;
     }
-    return rc;
+    if (*res != NULL)
+        ahead_used(c);
+    return true;
 }
 
 /* A line's search answered by a group sent ahead (ahead.h): its entries,
@@ -152,12 +94,15 @@ static enum status from_group(struct conn *c, const struct ahead_answer *a,
     return st;
 }
 
+/* Runs one paged search (every search is paged: Windows DCs cap unpaged
+ * results at 1,000), calling fn for every entry.  A server that sends the
+ * same page again (a repeated cookie), or a run past --max-time, ends it:
+ * an endless server would otherwise keep it going forever. */
 enum status search_paged(struct conn *c, const char *base,
                                    int scope, const char *filter,
                                    char **attrs, search_raw_fn fn, void *ctx)
 {
     struct berval cookie = { 0, NULL };
-    struct timeval tv = { conn_timeout(c), 0 };
     enum status st = ST_OK;
     bool first = true;
     char *what = xasprintf("searching %s for %s", base, filter);
@@ -174,30 +119,22 @@ enum status search_paged(struct conn *c, const char *base,
     }
 
     do {
-        LDAPControl pctrl = { OID_PAGED, { 0, NULL }, 1 };
-        LDAPControl *sctrls[] = { &pctrl, NULL }, **rctrls = NULL, *rc_page;
+        LDAPControl **rctrls = NULL, *rc_page;
         LDAPMessage *res = NULL;
         char *diag = NULL, **refs = NULL;
-        int rc, err = LDAP_SUCCESS;
+        int rc = LDAP_SUCCESS, err = LDAP_SUCCESS, msgid;
         ber_int_t estimate;
         struct berval sent = cookie;
         uint64_t hash;
         size_t n;
 
-        rc = ldap_create_page_control_value(conn_ld(c), conn_page_size(c), &cookie,
-                                            &pctrl.ldctl_value);
         cookie.bv_val = NULL;
         cookie.bv_len = 0;
-        if (rc != LDAP_SUCCESS) {
-            st = conn_fail_ld(c, OP_READ, rc, what);
-            ber_memfree(sent.bv_val);
-            break;
+        if (!first || !take_prefetched(c, key, &res, &rc)) {
+            rc = page_send(c, base, scope, filter, attrs, &sent, &msgid);
+            if (rc == LDAP_SUCCESS)
+                rc = page_wait(c, msgid, &res);
         }
-        rc = first ? take_prefetched(c, key, &res) : -1;
-        if (rc < 0)
-            rc = search_wait(c, base, scope, filter, attrs, sctrls,
-                             conn_timeout(c) ? &tv : NULL, &res);
-        ber_memfree(pctrl.ldctl_value.bv_val);
         if (res == NULL) {
             st = conn_fail_ld(c, OP_READ, rc, what);
             ber_memfree(sent.bv_val);

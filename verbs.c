@@ -164,18 +164,16 @@ static enum status add_refused(struct ctx *c, enum status st, const char *spn,
 /* Writes one value (or, in a dry run, says how it would be written). */
 static enum status add_value(struct ctx *c, const char *spn, const char *dn)
 {
-    enum status st;
-
     if (c->o->dry_run) {
         report(&(struct event){ .kind = EV_LDIF, .add = true, .dn = dn,
                                 .value = spn });
-        plan_remember(&c->v->pending, dn, spn, true);
-        return ST_OK;
+    } else {
+        enum status st = dir_add_spn(c->s->conn, dn, spn);
+
+        if (st != ST_OK)
+            return add_refused(c, st, spn, dn);
     }
-    st = dir_add_spn(c->s->conn, dn, spn);
-    if (st != ST_OK)
-        return add_refused(c, st, spn, dn);
-    plan_remember(&c->v->pending, dn, spn, true);
+    plan_remember(&c->v->pending, dn, spn, true); /* later lines see it */
     return ST_OK;
 }
 
@@ -348,25 +346,21 @@ static enum status do_delete(struct ctx *c)
     if (c->o->dry_run) {
         report(&(struct event){ .kind = EV_LDIF, .dn = acct.entry.dn,
                                 .value = value, .value_len = len });
-        plan_remember(&c->v->pending, acct.entry.dn, value, false);
         st = ST_OK;
     } else {
         st = dir_delete_value(c->s->conn, acct.entry.dn, value, len);
-        if (st == ST_OK)
-            plan_remember(&c->v->pending, acct.entry.dn, value, false);
         if (st == ST_REFUSED && held_elsewhere(c, value, acct.entry.dn)) {
             char *what = NULL;
 
             st = dir_delete_duplicated(c->s->conn, acct.entry.dn, value,
                                        &what);
-            if (st == ST_OK)
-                plan_remember(&c->v->pending, acct.entry.dn, value, false);
             if (what != NULL)
                 report_note("%s", what);
             free(what);
         }
     }
-    if (st == ST_OK) {
+    if (st == ST_OK) { /* later lines see it gone */
+        plan_remember(&c->v->pending, acct.entry.dn, value, false);
         report_line(EV_UPDATED);
         st = ST_REMOVED;
     } else if (st == ST_ABSENT) {

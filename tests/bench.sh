@@ -42,26 +42,9 @@ printf 'dn: CN=B00003,%s\nchangetype: modify\nreplace: unicodePwd\nunicodePwd:: 
 	ldapmodify -Q -Y GSSAPI -H "$TESTDC_URI" >/dev/null || { echo "bench: setting a password failed" >&2; exit 1; }
 echo "bench: directory built in $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.1f", b-a}') s" >&2
 
-# measure NAME CMD...: appends "wall_seconds max_rss_kib" to $dcdir/NAME
-# (wall time from the shell's microsecond clock, RSS from GNU time).
-measure() {
-	local name=$1 t0 t1 rc
-	shift
-	t0=$EPOCHREALTIME
-	/usr/bin/time -f '%M' -o "$dcdir/t" "$@" >/dev/null 2>"$dcdir/err"
-	rc=$?
-	t1=$EPOCHREALTIME
-	# setspn -X exits 1 when it finds duplicates; anything else is a failure.
-	if ((rc > 1)); then
-		echo "bench: $name failed ($rc): $(cat "$dcdir/err")" >&2
-		exit 1
-	fi
-	printf '%s %s\n' "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')" \
-		"$(tail -1 "$dcdir/t")" >>"$dcdir/$name"
-}
-median() { # FILE COLUMN
-	sort -n -k"$2" "$1" | awk -v c="$2" '{v[NR]=$c} END {print v[int((NR+1)/2)]}'
-}
+BENCH_NAME=bench
+# shellcheck source=tests/benchlib.sh
+. tests/benchlib.sh
 
 # --verify must really get its ticket, or it would be timed doing less.
 loopdns "$SETSPN" --verify HTTP/b00003.spn.test B00003 | grep -q '^ok   ticket' ||

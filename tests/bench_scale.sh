@@ -111,22 +111,9 @@ gen() {
 	EOF
 }
 
-# measure NAME CMD...: appends "wall_seconds max_rss_kib" to $dcdir/NAME.
-measure() {
-	local name=$1 t0 t1 rc
-	shift
-	t0=$EPOCHREALTIME
-	/usr/bin/time -f '%M' -o "$dcdir/t" "$@" >/dev/null 2>"$dcdir/err"
-	rc=$?
-	t1=$EPOCHREALTIME
-	# setspn -X exits 1 when it finds duplicates; anything else is a failure.
-	((rc <= 1)) || die "$name failed ($rc): $(cat "$dcdir/err")"
-	printf '%s %s\n' "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')" \
-		"$(tail -1 "$dcdir/t")" >>"$dcdir/$name"
-}
-median() { # FILE COLUMN
-	sort -n -k"$2" "$1" | awk -v c="$2" '{v[NR]=$c} END {print v[int((NR+1)/2)]}'
-}
+BENCH_NAME=bench-scale
+# shellcheck source=tests/benchlib.sh
+. tests/benchlib.sh
 
 rows=()
 FAKE_SETSPN=()

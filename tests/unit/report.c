@@ -86,6 +86,15 @@ static json_t *jget(json_t *obj, const char *key)
     return v;
 }
 
+/* The first operation of doc. */
+static json_t *first_op(json_t *doc)
+{
+    json_t *op = json_array_get(jget(doc, "operations"), 0);
+
+    assert_non_null(op);
+    return op;
+}
+
 static void assert_jstrs(json_t *arr, const char *const *want, size_t n)
 {
     assert_true(json_is_array(arr));
@@ -287,8 +296,7 @@ static void report_json_groups(void **state)
     report_end();
     doc = unit_finish_json(3);
 
-    op = json_array_get(jget(doc, "operations"), 0);
-    assert_non_null(op);
+    op = first_op(doc);
     assert_jstr(op, "verb", "scan");
     assert_jstr(op, "status", "conflict");
     g = jget(op, "groups");
@@ -324,8 +332,7 @@ static void report_json_checks(void **state)
     report_end();
     doc = unit_finish_json(1);
 
-    op = json_array_get(jget(doc, "operations"), 0);
-    assert_non_null(op);
+    op = first_op(doc);
     assert_jstr(op, "verb", "verify");
     assert_jstr(op, "status", "fail");
     assert_jstr(op, "dn", dn_w1);
@@ -431,8 +438,7 @@ static void report_json_strings(void **state)
     err = run_quietly(odd_strings, NULL);
     free(err);
     doc = unit_finish_json(1);
-    op = json_array_get(jget(doc, "operations"), 0);
-    assert_non_null(op);
+    op = first_op(doc);
     assert_jstr(op, "account", "b\xc3\xbc" "cher");
     assert_true(json_is_object(jget(op, "dn")));
     assert_jstr(jget(op, "dn"), "escaped", "CN=a\\xffb,DC=spn,DC=test");

@@ -26,11 +26,17 @@ static void dir_put(const char *dn, char *const *spns, size_t n)
     entries_collect(dn, spns, NULL, n, &dir.e);
 }
 
-/* scan_add, and the same entry in the directory. */
+/* scan_add, and the same entry in the directory; lens NULL: C strings. */
+static void add_len(struct scan *s, const char *dn, char *const *spns,
+                    const size_t *lens, size_t n)
+{
+    entries_collect(dn, spns, lens, n, &dir.e);
+    scan_add(s, dn, spns, lens, n);
+}
+
 static void add(struct scan *s, const char *dn, char *const *spns, size_t n)
 {
-    dir_put(dn, spns, n);
-    scan_add(s, dn, spns, NULL, n);
+    add_len(s, dn, spns, NULL, n);
 }
 
 /* "é" (c3 a9) as "e", for the loose directory. */
@@ -367,23 +373,18 @@ static void scan_nul_values(void **state)
            lc[] = { sizeof(c) - 1 };
 
     (void)state;
-    entries_collect("CN=a", va, la, 1, &dir.e);
-    entries_collect("CN=b", vb, lb, 1, &dir.e);
-    entries_collect("CN=c", vc, lc, 1, &dir.e);
-    scan_add(s, "CN=a", va, la, 1);
-    scan_add(s, "CN=b", vb, lb, 1);
-    scan_add(s, "CN=c", vc, lc, 1);
+    add_len(s, "CN=a", va, la, 1);
+    add_len(s, "CN=b", vb, lb, 1);
+    add_len(s, "CN=c", vc, lc, 1);
     /* the fake directory compares values holding a NUL byte for byte */
     check_groups(s, 0, "");
     scan_free(s);
     dir_reset();
 
     s = scan_new();
-    entries_collect("CN=a", va, la, 1, &dir.e);
-    entries_collect("CN=b", va, la, 1, &dir.e);
-    scan_add(s, "CN=a", va, la, 1);
-    scan_add(s, "CN=b", va, la, 1);
-    scan_add(s, "CN=c", vc, lc, 1);
+    add_len(s, "CN=a", va, la, 1);
+    add_len(s, "CN=b", va, la, 1);
+    scan_add(s, "CN=c", vc, lc, 1); /* not in the directory */
     check_groups(s, 1, "HTTP/nul\\x00tail: CN=a | CN=b\n");
     scan_free(s);
     dir_reset();
