@@ -39,6 +39,19 @@ run -X
 same "-X with ranges as without" "$run_ranged" "$(grep -v 'registered on these accounts' <<<"$out")"
 same "same exit" "$ranged_rc" "$rc"
 
+t "ranges: a batch with --value-range: duplicate checks alone, conflicts found across ranges"
+printf -- '%s\n' '-S RNG/a JS-none-1' '-S RNG/b RNG01' '-S RNG/new1 RNG01' >"$TESTDC_DIR/rng.batch"
+printf -- '-S RNG/c %s\n' "$RG" >>"$TESTDC_DIR/rng.batch"
+run -v --value-range 1 -n --batch "$TESTDC_DIR/rng.batch"
+rc 1
+err_has "Batch: 4 commands, 1 done, 3 failed, 0 not run"
+err_has "Could not find account JS-none-1"
+same "conflicts" "$(grep -c '^Duplicate SPN found, aborting operation!$' <<<"$err")" 2
+same "the one write" "$(grep '^servicePrincipalName: ' <<<"$out")" "servicePrincipalName: RNG/new1"
+# three lookups by name in a group, the DN alone; the checks, whose values
+# come as ;range=, each alone (line 1's never used: it has no account)
+err_has "batch: 6 search(es) sent ahead for 8 line search(es), 7 answered from them"
+
 t "ranges: --value-range takes a whole number from 1"
 run --value-range 0 -L RNG01
 rc 2

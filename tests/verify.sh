@@ -55,8 +55,15 @@ vuser() {
 }
 # The fix lines of the last run's stdout, one a line.
 fixes() { printf '%s\n' "$out" | sed -n 's/^fix: //p'; }
-# runs one printed fix command with bash, as an administrator would
-apply_fix() { ((_skip)) || bash -c "$1" >/dev/null 2>&1 || _fail "fix failed: $1"; }
+# apply_fix LINES: runs the printed fix commands with bash, as an
+# administrator would, setspn as the one under test.
+apply_fix() {
+	local cmd
+	cmd=$(sed "s|^setspn |$SETSPN |" <<<"$1")
+	((_skip)) && return
+	[[ -n $cmd ]] || { _fail "no fix was printed"; return; }
+	bash -c "$cmd" >/dev/null 2>&1 || _fail "fix failed: $cmd"
+}
 
 v_ok=0
 vcomputer VFYEXCH01 HOST/vfyexch01.spn.test &&
@@ -86,7 +93,7 @@ err ""
 same "nothing written" "$(spns "$VX")" "HOST/vfyexch01.spn.test"
 
 t "--verify after running its fix: ok, with the ticket's enctype and kvno"
-apply_fix "$(fixes | head -1 | sed "s|^setspn |$SETSPN |")"
+apply_fix "$(fixes | head -1)"
 vrun --verify SMTPSVC/vfymail.spn.test VFYEXCH01
 rc 0
 out_has "ok   holders $VX holds SMTPSVC/vfymail.spn.test"
@@ -237,7 +244,7 @@ out_has "name the account that should keep it: setspn --verify SPN ACCOUNT"
 
 t "--verify: the duplicate's fix, run, leaves one holder and a ticket"
 vrun --verify HTTP/vfydup.spn.test VFYDUP1
-apply_fix "$(fixes | sed "s|^setspn |$SETSPN |")"
+apply_fix "$(fixes)"
 vrun --verify HTTP/vfydup.spn.test VFYDUP1
 rc 0
 out_has "ok   holders CN=VFYDUP1,$C holds HTTP/vfydup.spn.test"
