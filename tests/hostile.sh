@@ -277,6 +277,42 @@ same "not run" "$v" '[3,4]'
 v=$(jq -r '.operations[1].error' <<<"$out")
 [[ $v == *"may have been applied"*"setspn -L"* ]] || _fail "the cut-off write does not say it may have been applied: $v"
 
+# WEB02, WEB03 and ROGUE beside WEB01; $1: the scenario's overrides.
+hs_four() {
+	local e='' n
+	for n in WEB02 WEB03; do
+		e+='{"dn": "CN='$n',CN=Computers,'$HS_BASE'", "attrs": {"sAMAccountName": ["'$n'$"], "objectClass": ["top", "computer"], "servicePrincipalName": ["HOST/'${n,,}'"]}}, '
+	done
+	e+='{"dn": "CN=ROGUE,CN=Computers,'$HS_BASE'", "attrs": {"sAMAccountName": ["ROGUE$"], "objectClass": ["top", "computer"], "servicePrincipalName": ["HTTP/r1.spn.test"]}}'
+	hs_web01 '["HOST/web01"]' "$e" '"overrides": '"$1"
+}
+printf -- '-S HTTP/a.spn.test WEB01\n-S HTTP/b.spn.test WEB02\n-S HTTP/c.spn.test WEB03\n-S HTTP/r1.spn.test WEB01\n' >"$hs_dir/batch4"
+
+t "read-ahead: a grouped lookup's answer holds an account no line asked for: the lines look up alone, same outcome"
+hs_fake "$(hs_four '[]')"
+hs_run -v --batch "$hs_dir/batch4"
+rc 1
+hs_plain=$out
+err_has "batch: 2 search(es) sent ahead for 8 line search(es), 8 answered from them"
+hs_fake "$(hs_four '[{"op": "search", "filter_contains": "(|(sAMAccountName=", "also": ["CN=ROGUE,CN=Computers,'"$HS_BASE"'"]}]')"
+hs_run -v --batch "$hs_dir/batch4"
+rc 1
+same "output, with the stray account in the answer" "$out" "$hs_plain"
+out_has "Batch: 4 commands, 3 done, 1 failed, 0 not run"
+err_has "batch: 2 search(es) sent ahead for 8 line search(es), 4 answered from them"
+v=$(jq -r 'select(.op == "search" and (.filter | startswith("(|(sAMAccountName=WEB0"))) | .filter' "$hs_dir/log" | tr '\n' ' ')
+same "the account lookups: the group's, then each line's alone" "$v" \
+	'(|(sAMAccountName=WEB01$)(sAMAccountName=WEB01)(sAMAccountName=WEB02$)(sAMAccountName=WEB02)(sAMAccountName=WEB03$)(sAMAccountName=WEB03)) (|(sAMAccountName=WEB01$)(sAMAccountName=WEB01)) (|(sAMAccountName=WEB02$)(sAMAccountName=WEB02)) (|(sAMAccountName=WEB03$)(sAMAccountName=WEB03)) (|(sAMAccountName=WEB01$)(sAMAccountName=WEB01)) '
+
+t "interrupted: the connection reset before a batch's grouped lookup is answered: exit 4, nothing reported done"
+hs_fake "$(hs_four '[{"op": "search", "filter_contains": "(|(sAMAccountName=", "reset": true}]')"
+hs_run --json --batch "$hs_dir/batch4"
+rc 4
+v=$(jq -c '[.operations[].status], .batch.not_run' <<<"$out" | tr '\n' ' ')
+same "statuses and lines not run" "$v" '["error"] [2,3,4] '
+err_has "Can't contact LDAP server"
+same "writes" "$(hs_applied)" 0
+
 t "interrupted: a write that gets no answer in time may have been applied"
 hs_fake "$(hs_web01 '["HTTP/seed"]' '' '"overrides": [{"op": "modify", "silent": true}]')"
 hs_run --timeout 1 -S HTTP/slow.spn.test WEB01

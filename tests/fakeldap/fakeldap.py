@@ -522,6 +522,11 @@ class Conn:
             sent += 1
         else: pos = None
         if reset_at is not None and sent >= reset_at: self.reset()
+        o = sc['overrides'][rec['override']] if 'override' in rec else {}
+        for dn in o.get('also', []) if not more else []:
+            e = srv.lookup(dn)[0]  # sent whether or not the filter matches it
+            if e is not None:
+                self.out.append(self.encode(msgid, e, wanted, typesonly)); sent += 1
         code = 0
         if (mps and page is None or limit) and more: code = 4
         refs = sc.get('references', [])

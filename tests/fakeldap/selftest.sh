@@ -155,9 +155,14 @@ start win '{"references": ["ldap://ForestDnsZones.spn.test/DC=ForestDnsZones,DC=
   {"uris": ["ldap://spn.test/CN=Configuration,DC=spn,DC=test"], "filter_contains": "servicePrincipalName"}],
  "write_referral": {"uri": "ldap://rwdc1.spn.test/CN=WEB01,CN=Computers,DC=spn,DC=test"},
  "overrides": [{"op": "modify", "value": "HTTP/dup", "result": 19,
-   "diagnostic": "00002082: AtrErr: DSID-03151904\n\u001b[31mred\u001b[0m"}],
+   "diagnostic": "00002082: AtrErr: DSID-03151904\n\u001b[31mred\u001b[0m"},
+  {"op": "search", "filter_contains": "(sAMAccountName=WEB01$)", "also": ["CN=ROGUE,CN=Computers,DC=spn,DC=test"]}],
  "entries": [{"dn": "CN=WEB01,CN=Computers,DC=spn,DC=test", "attrs": {"objectClass": ["computer"],
-   "sAMAccountName": ["WEB01$"], "servicePrincipalName": ["HOST/web01"]}}]}'
+   "sAMAccountName": ["WEB01$"], "servicePrincipalName": ["HOST/web01"]}},
+  {"dn": "CN=ROGUE,CN=Computers,DC=spn,DC=test", "attrs": {"sAMAccountName": ["ROGUE$"]}}]}'
+q -H "$URI" -b "$BASE" '(sAMAccountName=WEB01$)' 1.1
+check "also: an entry the filter does not match comes with the match" eq "$(grep '^dn:' <<<"$out" | tr '\n' ' ')" \
+	'dn: CN=WEB01,CN=Computers,DC=spn,DC=test dn: CN=ROGUE,CN=Computers,DC=spn,DC=test '
 q -H "$URI" -b "$BASE" '(servicePrincipalName=*)' 1.1
 check "continuation references in ldapsearch output" eq "$(grep -c '^# refldap://' <<<"$out")" 2
 q -H "$URI" -b "$BASE" '(sAMAccountName=*)' 1.1
