@@ -156,6 +156,8 @@ VALGRIND_ONLY ?= @(fixture*|no arguments*|unknown option*|$\
                  --batch: each line*|--batch with a malformed*|$\
                  --batch carries on*|--batch --json*|no -H and no URI*|$\
                  --batch reads lines ahead in groups*|--batch --page-size 1*|$\
+                 read-ahead: a grouped lookup*|$\
+                 interrupted: the connection reset before a batch*|$\
                  StartTLS*|$\
                  ldaps:// with --cacert|--keytab: a ticket*|$\
                  --principal with --password-file|expired ticket*|$\
