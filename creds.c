@@ -23,6 +23,8 @@
 
 static krb5_context mem_ctx;
 static krb5_ccache mem_cc;
+/* Its name, fixed when made: a child process (bounded.c) has another PID. */
+static char mem_ccname[64];
 static char *mem_principal; /* who the private cache holds a ticket for */
 
 __attribute__((format(printf, 3, 4)))
@@ -214,7 +216,7 @@ enum status creds_acquire(const struct creds *cr, char **principal,
     krb5_get_init_creds_opt *gio = NULL;
     krb5_error_code kr;
     enum status st = ST_OK;
-    char *name = NULL, ccname[64];
+    char *name = NULL;
     OM_uint32 minor;
 
     *principal = NULL;
@@ -259,14 +261,15 @@ enum status creds_acquire(const struct creds *cr, char **principal,
         goto done;
     }
     /* A cache of this process alone; GSSAPI is told to use it. */
-    snprintf(ccname, sizeof(ccname), "MEMORY:setspn-%ld", (long)getpid());
-    if ((kr = krb5_cc_resolve(mem_ctx, ccname, &mem_cc)) != 0
+    snprintf(mem_ccname, sizeof(mem_ccname), "MEMORY:setspn-%ld",
+             (long)getpid());
+    if ((kr = krb5_cc_resolve(mem_ctx, mem_ccname, &mem_cc)) != 0
         || (kr = krb5_cc_initialize(mem_ctx, mem_cc, me)) != 0
         || (kr = krb5_cc_store_cred(mem_ctx, mem_cc, &tgt)) != 0) {
         st = krb_fail(mem_ctx, kr, name, msg);
         goto done;
     }
-    if (gss_krb5_ccache_name(&minor, ccname, NULL) != GSS_S_COMPLETE) {
+    if (gss_krb5_ccache_name(&minor, mem_ccname, NULL) != GSS_S_COMPLETE) {
         st = say(msg, ST_AUTH, "GSSAPI would not use the private credential "
                                "cache");
         goto done;
@@ -491,10 +494,5 @@ void creds_wipe_password(char **password)
 
 const char *creds_ccache_name(void)
 {
-    static char name[64];
-
-    if (mem_cc == NULL)
-        return NULL;
-    snprintf(name, sizeof(name), "MEMORY:setspn-%ld", (long)getpid());
-    return name;
+    return mem_cc != NULL ? mem_ccname : NULL;
 }

@@ -6,6 +6,7 @@
 
 #include <krb5.h>
 
+#include "bounded.h"
 #include "creds.h"
 #include "fixcmd.h"
 #include "xalloc.h"
@@ -108,7 +109,8 @@ static krb5_error_code private_cache(krb5_context kc, krb5_ccache *out,
     return kr;
 }
 
-struct ticket *ticket_get(const char *spn)
+/* Asks the KDC in this process. */
+static struct ticket *fetch(const char *spn)
 {
     struct ticket *t = calloc(1, sizeof(*t));
     krb5_principal me = NULL, server = NULL;
@@ -163,6 +165,92 @@ done:
     krb5_free_principal(t->kc, server);
     if (cc != NULL)
         krb5_cc_destroy(t->kc, cc);
+    return t;
+}
+
+/* In the child: the ticket, its findings and the credentials themselves
+ * (krb5_marshal_credentials), for the parent's own context. */
+static void fetch_child(void *arg, struct bounded_out *out)
+{
+    struct ticket *t = fetch(arg);
+    krb5_data *blob = NULL;
+
+    if (t->creds != NULL
+        && krb5_marshal_credentials(t->kc, t->creds, &blob) != 0)
+        blob = NULL;
+    bounded_put_int(out, (int)t->failure);
+    bounded_put_int(out, t->enctype);
+    bounded_put_int(out, t->kvno);
+    bounded_put_str(out, t->error);
+    bounded_put_str(out, t->server);
+    if (blob != NULL)
+        bounded_put(out, blob->data, blob->length);
+    else
+        bounded_put_str(out, NULL);
+    krb5_free_data(t->kc, blob);
+    ticket_free(t);
+}
+
+/* In the parent: what the child found, or false. */
+static bool take_answer(struct ticket *t, const char *answer, size_t len)
+{
+    const char *cur = answer, *end = answer + len, *p;
+    size_t n;
+    int failure;
+
+    if (!bounded_get_int(&cur, end, &failure) || failure < TICKET_OK
+        || failure > TICKET_OTHER || !bounded_get_int(&cur, end, &t->enctype)
+        || !bounded_get_int(&cur, end, &t->kvno)
+        || !bounded_get_str(&cur, end, &t->error)
+        || !bounded_get_str(&cur, end, &t->server)
+        || !bounded_get(&cur, end, &p, &n) || cur != end)
+        return false;
+    t->failure = (enum ticket_failure)failure;
+    if (p != NULL) {
+        krb5_data d = { .length = (unsigned int)n, .data = (char *)p };
+
+        if (krb5_unmarshal_credentials(t->kc, &d, &t->creds) != 0) {
+            t->creds = NULL;
+            return false;
+        }
+    }
+    return (t->failure == TICKET_OK) == (t->creds != NULL);
+}
+
+struct ticket *ticket_get(const char *spn, int seconds)
+{
+    struct ticket *t;
+    char *answer = NULL;
+    size_t len = 0;
+    enum bounded_result r = BOUNDED_NO_CHILD;
+
+    if (seconds > 0)
+        r = bounded_run(seconds, fetch_child, (void *)spn, &answer, &len);
+    if (r == BOUNDED_NO_CHILD)
+        return fetch(spn);
+    t = xcalloc(1, sizeof(*t));
+    if (krb5_init_context(&t->kc) != 0) {
+        t->kc = NULL;
+        r = BOUNDED_FAILED;
+    }
+    if (r == BOUNDED_OK && !take_answer(t, answer, len))
+        r = BOUNDED_FAILED;
+    free(answer);
+    if (r != BOUNDED_OK) {
+        if (t->creds != NULL)
+            krb5_free_creds(t->kc, t->creds);
+        t->creds = NULL;
+        free(t->error);
+        free(t->server);
+        t->server = NULL;
+        t->failure = TICKET_OTHER;
+        t->enctype = t->kvno = 0;
+        t->error = r == BOUNDED_TIMEOUT
+            ? xasprintf("no ticket for %s: the KDC did not answer within %d "
+                        "seconds (--timeout)", spn, seconds)
+            : xasprintf("no ticket for %s: the request to the KDC ended "
+                        "without an answer", spn);
+    }
     return t;
 }
 

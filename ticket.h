@@ -23,9 +23,9 @@ enum ticket_failure {
 
 struct ticket;
 
-/* Asks the KDC for a ticket to spn.  Never NULL; ticket_free(NULL) is
- * allowed. */
-struct ticket *ticket_get(const char *spn);
+/* Asks the KDC for a ticket to spn, giving up after seconds (0: waits as
+ * long as the library does).  Never NULL; ticket_free(NULL) is allowed. */
+struct ticket *ticket_get(const char *spn, int seconds);
 void ticket_free(struct ticket *t);
 
 enum ticket_failure ticket_failure(const struct ticket *t);

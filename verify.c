@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 
+#include "bounded.h"
 #include "fixcmd.h"
 #include "ldap_ops.h"
 #include "msg.h"
@@ -42,6 +43,7 @@ struct vctx {
     struct entries by_alias;     /* its holders */
     char *host, *canon;             /* the SPN's host; its CNAME target */
     bool resolves;
+    int dns_unanswered;             /* seconds waited for DNS in vain, or 0 */
     char *intended;                 /* DN of the account that should serve */
     const char *intended_how;       /* "named", "dNSHostName" */
     struct dir_account_info intended_info;
@@ -255,6 +257,48 @@ static bool resolve(const char *host, char **canon)
         }
     }
     return found;
+}
+
+static void resolve_child(void *arg, struct bounded_out *out)
+{
+    char *canon = NULL;
+
+    bounded_put_int(out, resolve(arg, &canon));
+    bounded_put_str(out, canon);
+    free(canon);
+}
+
+/* resolve() in a child process, given up after --timeout: the resolver's
+ * own retries can take half a minute and more. */
+static void resolve_within(struct vctx *v, int seconds)
+{
+    enum bounded_result r = BOUNDED_NO_CHILD;
+    char *answer = NULL;
+    size_t len = 0;
+
+    if (seconds > 0)
+        r = bounded_run(seconds, resolve_child, v->host, &answer, &len);
+    if (r == BOUNDED_NO_CHILD) {
+        v->resolves = resolve(v->host, &v->canon);
+        return;
+    }
+    if (r == BOUNDED_OK) {
+        const char *cur = answer, *end = answer + len;
+        int found = 0;
+
+        if (bounded_get_int(&cur, end, &found)
+            && bounded_get_str(&cur, end, &v->canon) && cur == end)
+            v->resolves = found != 0;
+        else
+            r = BOUNDED_FAILED;
+    }
+    free(answer);
+    if (r != BOUNDED_OK) {
+        free(v->canon);
+        v->canon = NULL;
+        v->resolves = false;
+        v->dns_unanswered = seconds;
+    }
 }
 
 /* ------------------------------------------------------- who is intended */
@@ -497,6 +541,14 @@ static void check_dns(struct vctx *v, const struct dir_account_info *serving)
         return;
     }
     q = safe(v->host);
+    if (v->dns_unanswered > 0) {
+        c = add_check(v, "dns", "no answer from DNS for %s within %d seconds "
+                      "(--timeout): whether clients can find the service by "
+                      "this name is unknown", q, v->dns_unanswered);
+        c->result = CHECK_WARN;
+        free(q);
+        return;
+    }
     if (!v->resolves) {
         c = add_check(v, "dns", "%s does not resolve: clients cannot find "
                       "the service by this name", q);
@@ -634,13 +686,13 @@ enum status verify_run(struct session *s, const struct request *q,
     }
     v.host = spn_host_part(q->spn, &cl);
     if (v.host != NULL)
-        v.resolves = resolve(v.host, &v.canon);
+        resolve_within(&v, s->o->timeout);
     infer_intended(&v);
     if (v.exact.n == 1)
         v.serving = v.exact.v[0].dn;
     else if (v.exact.n == 0 && v.by_alias.n == 1)
         v.serving = v.by_alias.v[0].dn;
-    v.tkt = ticket_get(q->spn);
+    v.tkt = ticket_get(q->spn, s->o->timeout);
     if (s->o->verbose)
         warn("verify: %zu holder(s), %zu through %s; intended account %s",
              v.exact.n, v.by_alias.n, v.alias_spn ? v.alias_spn : "no alias",

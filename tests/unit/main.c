@@ -149,7 +149,7 @@ int main(void)
         unit_args,    unit_args_line, unit_status,  unit_output,
         unit_scan,    unit_batch,     unit_discover, unit_report,
         unit_entry,   unit_plan,      unit_wire,    unit_creds,
-        unit_fold,    unit_fixcmd,    unit_args_conn,
+        unit_fold,    unit_fixcmd,    unit_args_conn, unit_bounded,
     };
     const char *filter = getenv("UNIT_FILTER");
     int failed = 0;

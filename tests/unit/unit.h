@@ -86,6 +86,7 @@ int unit_args(void);
 int unit_args_line(void);
 int unit_args_conn(void);
 int unit_batch(void);
+int unit_bounded(void);
 int unit_creds(void);
 int unit_discover(void);
 int unit_entry(void);
