@@ -11,6 +11,9 @@
 #include "fixcmd.h"
 #include "xalloc.h"
 
+static const char NO_KRB5[] =
+    "cannot initialise Kerberos (check KRB5_CONFIG and /etc/krb5.conf)";
+
 struct ticket {
     krb5_context kc;
     krb5_creds *creds;    /* the service ticket, or NULL */
@@ -126,8 +129,7 @@ static struct ticket *fetch(const char *spn)
     if (krb5_init_context(&t->kc) != 0) {
         t->kc = NULL;
         t->failure = TICKET_OTHER;
-        t->error = xstrdup("cannot initialise Kerberos (check KRB5_CONFIG "
-                           "and /etc/krb5.conf)");
+        t->error = xstrdup(NO_KRB5);
         return t;
     }
     kr = private_cache(t->kc, &cc, &me);
@@ -229,9 +231,12 @@ struct ticket *ticket_get(const char *spn, int seconds)
     if (r == BOUNDED_NO_CHILD)
         return fetch(spn);
     t = xcalloc(1, sizeof(*t));
-    if (krb5_init_context(&t->kc) != 0) {
+    if (krb5_init_context(&t->kc) != 0) { /* as fetch() says it */
         t->kc = NULL;
-        r = BOUNDED_FAILED;
+        t->failure = TICKET_OTHER;
+        t->error = xstrdup(NO_KRB5);
+        free(answer);
+        return t;
     }
     if (r == BOUNDED_OK && !take_answer(t, answer, len))
         r = BOUNDED_FAILED;
@@ -247,7 +252,8 @@ struct ticket *ticket_get(const char *spn, int seconds)
         t->enctype = t->kvno = 0;
         t->error = r == BOUNDED_TIMEOUT
             ? xasprintf("no ticket for %s: the KDC did not answer within %d "
-                        "seconds (--timeout)", spn, seconds)
+                        "second%s (--timeout)", spn, seconds,
+                        seconds == 1 ? "" : "s")
             : xasprintf("no ticket for %s: the request to the KDC ended "
                         "without an answer", spn);
     }

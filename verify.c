@@ -44,6 +44,7 @@ struct vctx {
     char *host, *canon;             /* the SPN's host; its CNAME target */
     bool resolves;
     int dns_unanswered;             /* seconds waited for DNS in vain, or 0 */
+    bool dns_failed;                /* its lookup ended without an answer */
     char *intended;                 /* DN of the account that should serve */
     const char *intended_how;       /* "named", "dNSHostName" */
     struct dir_account_info intended_info;
@@ -297,7 +298,10 @@ static void resolve_within(struct vctx *v, int seconds)
         free(v->canon);
         v->canon = NULL;
         v->resolves = false;
-        v->dns_unanswered = seconds;
+        if (r == BOUNDED_TIMEOUT)
+            v->dns_unanswered = seconds;
+        else
+            v->dns_failed = true;
     }
 }
 
@@ -541,10 +545,16 @@ static void check_dns(struct vctx *v, const struct dir_account_info *serving)
         return;
     }
     q = safe(v->host);
-    if (v->dns_unanswered > 0) {
-        c = add_check(v, "dns", "no answer from DNS for %s within %d seconds "
-                      "(--timeout): whether clients can find the service by "
-                      "this name is unknown", q, v->dns_unanswered);
+    if (v->dns_unanswered > 0 || v->dns_failed) {
+        c = v->dns_failed
+            ? add_check(v, "dns", "the lookup of %s ended without an answer: "
+                        "whether clients can find the service by this name "
+                        "is unknown", q)
+            : add_check(v, "dns", "no answer from DNS for %s within %d "
+                        "second%s (--timeout): whether clients can find the "
+                        "service by this name is unknown", q,
+                        v->dns_unanswered,
+                        v->dns_unanswered == 1 ? "" : "s");
         c->result = CHECK_WARN;
         free(q);
         return;
@@ -686,13 +696,13 @@ enum status verify_run(struct session *s, const struct request *q,
     }
     v.host = spn_host_part(q->spn, &cl);
     if (v.host != NULL)
-        resolve_within(&v, s->o->timeout);
+        resolve_within(&v, conn_timeout(v.conn));
     infer_intended(&v);
     if (v.exact.n == 1)
         v.serving = v.exact.v[0].dn;
     else if (v.exact.n == 0 && v.by_alias.n == 1)
         v.serving = v.by_alias.v[0].dn;
-    v.tkt = ticket_get(q->spn, s->o->timeout);
+    v.tkt = ticket_get(q->spn, conn_timeout(v.conn));
     if (s->o->verbose)
         warn("verify: %zu holder(s), %zu through %s; intended account %s",
              v.exact.n, v.by_alias.n, v.alias_spn ? v.alias_spn : "no alias",
