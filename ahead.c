@@ -311,11 +311,9 @@ static bool among(const char *v, char *const *values, size_t n)
 static bool keep_held(LDAP *ld, struct group *g, LDAPMessage *e)
 {
     struct berval **v = ldap_get_values_len(ld, e, g->attr);
+    size_t n = (size_t)ldap_count_values_len(v); /* 0 for none */
     struct held *h;
-    size_t n = 0;
 
-    while (v != NULL && v[n] != NULL)
-        n++;
     g->held = xrealloc(g->held, (g->nheld + 1) * sizeof(*g->held));
     h = &g->held[g->nheld++];
     *h = (struct held){ e, xcalloc(n + 1, sizeof(char *)), 0 };
