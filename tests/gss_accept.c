@@ -15,7 +15,8 @@
  *
  * Exit: 0 accepted (or, without KEYTAB, ticket issued); 1 the initiator got
  * no ticket (the KDC's answer on stderr); 2 the acceptor rejected it;
- * 3 usage or another error.
+ * 3 usage or another error.  Once the ticket is issued, its first line
+ * on stdout is "ticket ENCTYPE kvno N" (the ticket's own encryption).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -101,6 +102,49 @@ static char *private_ccache(void)
 	return tmpl;
 }
 
+/* Prints the encryption type and kvno of the last service ticket in the
+ * (private) cache: the one the initiator just got. */
+static void print_ticket(void)
+{
+	krb5_context k;
+	krb5_ccache cc;
+	krb5_cc_cursor cur;
+	krb5_creds c;
+	krb5_ticket *t;
+	char ename[64] = "?";
+	krb5_enctype et = 0;
+	krb5_kvno kv = 0;
+	int found = 0;
+
+	if (krb5_init_context(&k) != 0)
+		return;
+	if (krb5_cc_default(k, &cc) == 0) {
+		if (krb5_cc_start_seq_get(k, cc, &cur) == 0) {
+			while (krb5_cc_next_cred(k, cc, &cur, &c) == 0) {
+				if (!krb5_is_config_principal(k, c.server) &&
+				    !(c.server->length == 2 &&
+				      c.server->data[0].length == 6 &&
+				      memcmp(c.server->data[0].data, "krbtgt", 6) == 0) &&
+				    krb5_decode_ticket(&c.ticket, &t) == 0) {
+					et = t->enc_part.enctype;
+					kv = t->enc_part.kvno;
+					found = 1;
+					krb5_free_ticket(k, t);
+				}
+				krb5_free_cred_contents(k, &c);
+			}
+			krb5_cc_end_seq_get(k, cc, &cur);
+		}
+		krb5_cc_close(k, cc);
+	}
+	if (found) {
+		if (krb5_enctype_to_name(et, TRUE, ename, sizeof(ename)) != 0)
+			snprintf(ename, sizeof(ename), "%d", (int)et);
+		printf("ticket %s kvno %u\n", ename, (unsigned)kv);
+	}
+	krb5_free_context(k);
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: gss_accept [--hostbased] [--name PRINC] SPN [KEYTAB]\n");
@@ -140,6 +184,7 @@ static int run(const char *spn, int hostbased, const char *keytab,
 		rc = 1;
 		goto done;
 	}
+	print_ticket();
 	if (keytab == NULL) {
 		printf("ticket issued for %s\n", spn);
 		rc = 0;

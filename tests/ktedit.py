@@ -11,8 +11,11 @@ scenario tests: the keys stay, what a service keytab gets wrong changes.
 --rename FROM=TO entries named FROM (as klist prints it) are named TO
 --split          OUT is a directory: one keytab per principal, named
                  after it in lower case (/ as _)
+--jobs           OUT is a file of jobs, one a line: OUT [options] (one
+                 Python start for many keytabs)
 """
 import argparse
+import shlex
 import struct
 import sys
 
@@ -66,44 +69,65 @@ def unparse(ent):
     return struct.pack(">i", len(b)) + b
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("inp")
+def options(argv, with_in):
+    ap = argparse.ArgumentParser(prog="ktedit")
+    if with_in:
+        ap.add_argument("inp")
     ap.add_argument("out")
     ap.add_argument("--kvno", type=int)
     ap.add_argument("--enctype", type=int)
     ap.add_argument("--principal")
     ap.add_argument("--rename")
     ap.add_argument("--split", action="store_true")
-    a = ap.parse_args()
-    with open(a.inp, "rb") as f:
-        ents = read_entries(f.read())
+    ap.add_argument("--jobs", action="store_true")
+    return ap.parse_args(argv)
+
+
+def write(path, ents):
+    with open(path, "wb") as f:
+        f.write(b"\x05\x02" + b"".join(unparse(e) for e in ents))
+
+
+def job(ents, a):
     if a.principal:
         ents = [e for e in ents if name(e).lower() == a.principal.lower()]
     if a.enctype is not None:
         ents = [e for e in ents if e["etype"] == a.enctype]
+    ents = [dict(e) for e in ents]
     for e in ents:
         if a.kvno is not None:
             e["vno"] = a.kvno
         if a.rename:
             frm, to = a.rename.split("=", 1)
-            if name(e) == frm:
+            if name(e).lower() == frm.lower():
                 n, _, r = to.rpartition("@")
                 e["comps"] = [c.encode() for c in n.split("/")]
                 e["realm"] = r.encode()
                 e["ntype"] = 1
     if not ents:
-        sys.exit("ktedit: no entry left")
+        sys.exit("ktedit: no entry left for " + a.out)
     if a.split:
         files = {}
         for e in ents:
             files.setdefault(name(e).lower().replace("/", "_"), []).append(e)
         for n, es in files.items():
-            with open(a.out + "/" + n + ".kt", "wb") as f:
-                f.write(b"\x05\x02" + b"".join(unparse(e) for e in es))
+            write(a.out + "/" + n + ".kt", es)
         return
-    with open(a.out, "wb") as f:
-        f.write(b"\x05\x02" + b"".join(unparse(e) for e in ents))
+    write(a.out, ents)
+
+
+def main():
+    a = options(sys.argv[1:], True)
+    with open(a.inp, "rb") as f:
+        ents = read_entries(f.read())
+    if not a.jobs:
+        job(ents, a)
+        return
+    # --jobs: OUT is a file of jobs, one a line: OUT [options].
+    with open(a.out) as f:
+        for line in f:
+            if line.strip():
+                job(ents, options(shlex.split(line), False))
 
 
 if __name__ == "__main__":
