@@ -17,7 +17,7 @@
 # (kdc default domain supported enctypes = 24, Windows' 2026 default).
 # Its own accounts: vm*, VM*, -vmdash.  VM_STATUS_FILE=FILE: a markdown
 # table of scenario, ground truth and verdict is appended there;
-# VM_SECOND_DC=0: the suite's DC only.
+# VM_DCS=default or VM_DCS=aes: one of the two DCs only.
 
 VM_GSS=$PWD/tests/gss_accept
 VM_REALM=$TESTDC_REALM
@@ -510,36 +510,46 @@ vm_stop_dns() {
 }
 
 # Only when asked for: everything, or an ONLY pattern naming the matrix.
+# VM_DCS: which DCs (default: "default aes").
 if [[ -z ${ONLY:-} || $ONLY == *matrix* ]]; then
 	vm_t0=$EPOCHREALTIME
-	VM_TAG=default
-	vm_matrix
-	vm_stop_dns
-	vm_secs1=$(awk -v a="$vm_t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
-
-	# The same matrix on a second DC of the realm, AES-only by default
-	# (VM_SECOND_DC=0: not).
-	vm_env1=$TESTDC_DIR/env
-	vm_dc2=$(mktemp -d /tmp/setspn-dc.XXXXXX)
-	t "matrix [enctypes=24] a second DC starts"
-	if [[ ${VM_SECOND_DC:-1} == 0 ]]; then
-		:
-	elif env -u TESTDC_IP TESTDC_EXTRA_CONF='kdc default domain supported enctypes = 24' \
-		bash tests/dc/testdc.sh start "$vm_dc2" >"$vm_dc2.log" 2>&1; then
-		# shellcheck disable=SC1091
-		. "$vm_dc2/env"
-		VM_REALM=$TESTDC_REALM
-		VM_TAG=enctypes=24
+	vm_secs1=0
+	if [[ " ${VM_DCS:-default aes} " == *" default "* ]]; then
+		VM_TAG=default
 		vm_matrix
 		vm_stop_dns
-	else
-		_fail "the second DC did not start" "$(tail -5 "$vm_dc2.log")"
+		vm_secs1=$(awk -v a="$vm_t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
 	fi
-	bash tests/dc/testdc.sh stop "$vm_dc2" >/dev/null 2>&1
-	rm -rf "$vm_dc2" "$vm_dc2.log"
-	# shellcheck disable=SC1090
-	. "$vm_env1"
+
+	# The same matrix on a second DC of the realm, AES-only by default.
+	if [[ " ${VM_DCS:-default aes} " == *" aes "* ]]; then
+		vm_env1=$TESTDC_DIR/env
+		vm_dc2=$(mktemp -d /tmp/setspn-dc.XXXXXX)
+		t "matrix [enctypes=24] a second DC starts"
+		# Other test DCs on this machine may hold every address a while.
+		for _ in $(seq 12); do
+			env -u TESTDC_IP TESTDC_EXTRA_CONF='kdc default domain supported enctypes = 24' \
+				bash tests/dc/testdc.sh start "$vm_dc2" >"$vm_dc2.log" 2>&1 && break
+			grep -q 'no free address' "$vm_dc2.log" || break
+			rm -rf "$vm_dc2" && mkdir "$vm_dc2"
+			sleep 5
+		done
+		if [[ -f $vm_dc2/env ]]; then
+			# shellcheck disable=SC1091
+			. "$vm_dc2/env"
+			VM_REALM=$TESTDC_REALM
+			VM_TAG=enctypes=24
+			vm_matrix
+			vm_stop_dns
+		else
+			_fail "the second DC did not start" "$(tail -5 "$vm_dc2.log")"
+		fi
+		bash tests/dc/testdc.sh stop "$vm_dc2" >/dev/null 2>&1
+		rm -rf "$vm_dc2" "$vm_dc2.log"
+		# shellcheck disable=SC1090
+		. "$vm_env1"
+	fi
 	_finish
-	printf '  note: --verify matrix: %s s on the default DC, %s s in all (both DCs)\n' "$vm_secs1" \
+	printf '  note: --verify matrix: %s s on the default DC, %s s in all\n' "$vm_secs1" \
 		"$(awk -v a="$vm_t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')"
 fi
