@@ -314,7 +314,8 @@ struct kt_entry {
     char *name;      /* unparsed principal */
     int kvno, enctype;
     bool ours;       /* the SPN or the account's name, in any case */
-    bool spn;        /* the SPN itself */
+    bool spn;        /* the SPN itself, in any case */
+    bool exact;      /* ... written as the SPN is */
     bool decrypts;   /* its key decrypts the ticket */
 };
 
@@ -400,6 +401,7 @@ static krb5_error_code scan_keytab(const struct ticket *t, krb5_keytab kt,
         k->kvno = (int)e.vno;
         k->enctype = (int)e.key.enctype;
         k->spn = same_name(kc, e.principal, want);
+        k->exact = krb5_principal_compare_any_realm(kc, e.principal, want);
         k->ours = k->spn || (alt != NULL && same_name(kc, e.principal, alt));
         k->decrypts = key_decrypts(t, &e.key);
         krb5_free_keytab_entry_contents(kc, &e);
@@ -548,7 +550,8 @@ void ticket_keytab_check(const struct ticket *t, const char *spn,
         }
         /* the entry a service that tries every key uses: the SPN's
          * first, then the account's, then any other */
-        if (k->decrypts && (used == NULL || (k->spn && !used->spn)
+        if (k->decrypts && (used == NULL || (k->exact && !used->exact)
+                            || (k->spn && !used->spn)
                             || (k->ours && !used->ours)))
             used = k;
     }
@@ -582,7 +585,7 @@ void ticket_keytab_check(const struct ticket *t, const char *spn,
     if (used != NULL && (kr = decrypt(t, kt)) == 0) {
         char *n = shell_word(used->name);
 
-        if (used->spn && used->kvno == t->kvno) {
+        if (used->exact && used->kvno == t->kvno) {
             out->result = KEYTAB_ACCEPTS;
             out->detail = xasprintf("the service can accept tickets: %s "
                                     "decrypts the ticket (kvno %d, %s) with "
@@ -602,6 +605,11 @@ void ticket_keytab_check(const struct ticket *t, const char *spn,
                                "service that names the SPN as its acceptor "
                                "(a GSS acceptor name, a JAAS principal=) "
                                "finds no key"
+                : !used->exact ? "its entry is the SPN in other letters: the "
+                                 "KDC matches names regardless of case, but a "
+                                 "service that names the SPN as its acceptor "
+                                 "looks it up exactly as written and finds no "
+                                 "key"
                              : "a service that names its principal looks "
                                "the key up by name and kvno, and finds none "
                                "for this kvno");

@@ -441,6 +441,14 @@ static void check_holders(struct vctx *v)
                  "the SPN so that every DC serves it");
         }
         portless_finding(v, c);
+        if (v->account_dn != NULL && v->fallback != NULL
+            && !is_intended(v, v->fallback) && !keytab_accepts(v)) {
+            char *a = quote_value(v->req->account);
+
+            also(c, CHECK_FAIL, "the ticket is encrypted for that computer, "
+                 "which a service running as %s cannot decrypt", a);
+            free(a);
+        }
         if (v->intended != NULL)
             fix_add(v, c, spn);
         else if (v->fallback != NULL)
@@ -655,6 +663,7 @@ static void check_account(struct vctx *v)
     const char *uri = conn_uri(v->conn);
     struct check *c;
     char *d;
+    bool no_keys;
 
     if (a == NULL || a->dn == NULL) {
         c = add_check(v, "account", "no account serves the SPN: nothing to "
@@ -669,6 +678,8 @@ static void check_account(struct vctx *v)
         also(c, CHECK_WARN, "its attributes could not be read");
         return;
     }
+    no_keys = tf == TICKET_ENCTYPE && a->has_pwd_last_set
+              && a->pwd_last_set == 0;
     if (a->has_uac && (a->uac & UAC_ACCOUNTDISABLE)) {
         char *val = xasprintf("%lu", a->uac & ~(unsigned long)UAC_ACCOUNTDISABLE);
 
@@ -678,7 +689,10 @@ static void check_account(struct vctx *v)
                  a->uac);
         else
             also(c, CHECK_FAIL, "disabled (userAccountControl %lu)", a->uac);
-        add_fix(v, c, fix_ldapmodify(uri, a->dn, "userAccountControl", val));
+        /* enabling an account with no keys mends nothing: said below */
+        if (!no_keys)
+            add_fix(v, c, fix_ldapmodify(uri, a->dn, "userAccountControl",
+                                         val));
         free(val);
     }
     if (a->locked) {
@@ -692,11 +706,13 @@ static void check_account(struct vctx *v)
              "expired, or another DC has it locked out");
     }
     if (tf == TICKET_ENCTYPE) {
-        if (a->has_pwd_last_set && a->pwd_last_set == 0) {
+        if (no_keys) {
             also(c, CHECK_FAIL, "no keys: its password was never set "
                  "(pwdLastSet 0), so the KDC has nothing to encrypt a ticket "
-                 "with; set a password (a computer: join it again), then give "
-                 "the service a new keytab");
+                 "with; set a password (a computer: join it again)%s, then "
+                 "give the service a new keytab",
+                 a->has_uac && (a->uac & UAC_ACCOUNTDISABLE)
+                     ? " and enable it" : "");
         } else if (a->has_enctypes && (a->enctypes & ENC_AES) == 0) {
             char *e = enctypes_describe(a->enctypes);
 
