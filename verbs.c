@@ -11,6 +11,7 @@
 #include "report.h"
 #include "scan.h"
 #include "spn.h"
+#include "acctinfo.h"
 #include "verify.h"
 #include "xalloc.h"
 
@@ -213,14 +214,49 @@ done:
     return st;
 }
 
+/* Adds HOST/<host> to want unless it is there (in any case); a
+ * sAMAccountName goes without its '$'. */
+static void want_host(char ***want, size_t *n, const char *host, bool sam)
+{
+    char *v = xasprintf("HOST/%.*s",
+                        (int)(sam ? strcspn(host, "$") : strlen(host)), host);
+
+    for (size_t k = 0; k < *n; k++)
+        if (strcasecmp((*want)[k], v) == 0) {
+            free(v);
+            return;
+        }
+    *want = xrealloc(*want, (*n + 1) * sizeof(**want));
+    (*want)[(*n)++] = v;
+}
+
+/* The HOST/ names -R registers for a computer: its name and dNSHostName,
+ * and the names it answers to besides (msDS-AdditionalSamAccountName,
+ * msDS-AdditionalDnsHostName: cluster and alias names). */
+static void reset_names(const struct dir_account *acct,
+                        const struct dir_account_info *more, char ***want,
+                        size_t *n)
+{
+    *want = NULL;
+    *n = 0;
+    want_host(want, n, acct->sam, true);
+    want_host(want, n, acct->dns_host, false);
+    for (size_t i = 0; i < more->nmore_sams; i++)
+        want_host(want, n, more->more_sams[i], true);
+    for (size_t i = 0; i < more->nmore_hosts; i++)
+        want_host(want, n, more->more_hosts[i], false);
+}
+
 static enum status do_reset(struct ctx *c)
 {
     struct dir_account acct;
-    char *want[2] = { NULL, NULL }, *missing[2];
-    size_t nmissing = 0;
+    struct dir_account_info more;
+    char **want = NULL, **missing = NULL;
+    size_t nwant = 0, nmissing = 0;
     struct plan_holders h = { 0 };
     enum status st = session_find_account(c->s, c->job, &acct);
 
+    memset(&more, 0, sizeof(more));
     if (st != ST_OK)
         goto done;
     if (!acct.computer || acct.sam == NULL || acct.dns_host == NULL) {
@@ -231,9 +267,14 @@ static enum status do_reset(struct ctx *c)
         st = ST_UNSUITABLE;
         goto done;
     }
-    want[0] = xasprintf("HOST/%.*s", (int)strcspn(acct.sam, "$"), acct.sam);
-    want[1] = xasprintf("HOST/%s", acct.dns_host);
-    for (int i = 0; i < 2; i++) {
+    st = dir_read_account_info(c->s->conn, acct.entry.dn, &more);
+    if (st != ST_OK) {
+        st = session_fail(c->s->conn, st);
+        goto done;
+    }
+    reset_names(&acct, &more, &want, &nwant);
+    missing = xcalloc(nwant, sizeof(*missing));
+    for (size_t i = 0; i < nwant; i++) {
         int was = plan_pending_change(&c->v->pending, acct.entry.dn,
                                       want[i]);
 
@@ -242,8 +283,19 @@ static enum status do_reset(struct ctx *c)
             missing[nmissing++] = want[i];
     }
     if (nmissing == 0) {
-        report_note("%s already holds %s and %s: nothing to do",
-                    acct.entry.dn, want[0], want[1]);
+        char *list = xstrdup("");
+
+        for (size_t i = 0; i < nwant; i++) {
+            char *l = xasprintf("%s%s%s", list,
+                                i == 0 ? "" : i + 1 == nwant ? " and " : ", ",
+                                want[i]);
+
+            free(list);
+            list = l;
+        }
+        report_note("%s already holds %s: nothing to do", acct.entry.dn,
+                    list);
+        free(list);
         st = ST_UNCHANGED;
         goto done;
     }
@@ -268,8 +320,9 @@ static enum status do_reset(struct ctx *c)
     }
 done:
     plan_holders_free(&h);
-    free(want[0]);
-    free(want[1]);
+    free(missing);
+    xstrv_free(want, nwant);
+    dir_account_info_free(&more);
     dir_account_free(&acct);
     return st;
 }

@@ -45,6 +45,20 @@ CN=RST3B,$C
 Duplicate SPN found, aborting operation!"
 same "nothing written" "$(dump)" "$before"
 
+# (msDS-AdditionalSamAccountName is written by the DC itself on Samba.)
+t "-R registers the names a computer answers to besides (msDS-AdditionalDnsHostName)"
+mkcomputer RST4 rst4.spn.test
+printf 'dn: CN=RST4,%s\nchangetype: modify\nadd: msDS-AdditionalDnsHostName\nmsDS-AdditionalDnsHostName: rst4-alias.spn.test\n' "$C" | lmodify
+run -R RST4
+rc 0
+out_has $'\tHOST/RST4\n\tHOST/rst4.spn.test\n\tHOST/rst4-alias.spn.test\nUpdated object'
+same "directory after -R" "$(spns "CN=RST4,$C" | sort)" "HOST/RST4
+HOST/rst4-alias.spn.test
+HOST/rst4.spn.test"
+run -R RST4
+rc 0
+err_has "already holds HOST/RST4, HOST/rst4.spn.test and HOST/rst4-alias.spn.test: nothing to do"
+
 t "-R on a user: exit 1, says it is no computer"
 run -R svc_web
 rc 1
