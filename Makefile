@@ -53,7 +53,7 @@ CORE_OBJS := spn.o account.o filter.o quote.o status.o args.o output.o \
              scan.o batch.o report.o discover.o msg.o xalloc.o entry.o \
              plan.o wire.o fold.o fixcmd.o bounded.o netlogon.o cldap.o
 OBJS      := setspn.o verbs.o verify.o ticket.o session.o ldap_ops.o search.o ahead.o page.o \
-             conn.o connect.o creds.o $(CORE_OBJS)
+             conn.o connect.o creds.o locator.o ping.o $(CORE_OBJS)
 HEADERS   := $(wildcard *.h)
 
 # Every object depends on this stamp, rewritten only when the compiler or
