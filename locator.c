@@ -174,6 +174,8 @@ static long ping_set(struct run *u, const struct srv_target *t, size_t n,
             seen = strcasecmp(skip[k], t[i].host) == 0;
         if (!seen)
             map[m++] = i;
+        else
+            p[i].state = PING_FAILED; /* its outcome is the earlier set's */
     }
     /* The pings to send, in order, apart from the ones skipped. */
     sent = xcalloc(m ? m : 1, sizeof(*sent));
@@ -206,14 +208,31 @@ static void add_uri(struct locator_result *r, const struct srv_target *t)
     r->uris[r->nuris++] = uri;
 }
 
-/* The other DCs of a set that answered and will do: after the chosen
- * one, should its bind fail. */
+/* The other DCs of a set, should the chosen one's bind fail: those that
+ * answered and will do, then those not heard from yet (not pinged, or
+ * not waited for), in DNS order.  Never one that failed, timed out or
+ * will not do. */
 static void add_fit(struct run *u, const struct srv_target *t,
-                    const struct ping *p, size_t n)
+                    const struct ping *p, size_t n, bool unheard)
 {
     for (size_t i = 0; i < n; i++)
-        if (p[i].state == PING_ANSWERED && unfit(u->o, &p[i].nl) == NULL)
+        if (unheard ? p[i].state == PING_SENT || p[i].state == PING_NOT_SENT
+                    : p[i].state == PING_ANSWERED
+                          && unfit(u->o, &p[i].nl) == NULL)
             add_uri(u->r, &t[i]);
+}
+
+/* The rest after the chosen DC: the sets' fit answers, then the sets'
+ * unheard candidates. */
+static void add_rest(struct run *u, const struct srv_target *t1,
+                     const struct ping *p1, size_t n1,
+                     const struct srv_target *t2, const struct ping *p2,
+                     size_t n2)
+{
+    add_fit(u, t1, p1, n1, false);
+    add_fit(u, t2, p2, n2, false);
+    add_fit(u, t1, p1, n1, true);
+    add_fit(u, t2, p2, n2, true);
 }
 
 static void choose(struct run *u, const struct srv_target *t,
@@ -290,7 +309,7 @@ int locator_find(const struct locator_opts *o, struct locator_result *r,
             if (c >= 0) {
                 choose(&u, &st[c], &sp[c], site_name, ns,
                        "the first of site --site to answer");
-                add_fit(&u, st, sp, ns);
+                add_rest(&u, st, sp, ns, NULL, NULL, 0);
                 goto done;
             }
         }
@@ -364,8 +383,7 @@ int locator_find(const struct locator_opts *o, struct locator_result *r,
         if (cc >= 0) {
             choose(&u, &ct[cc], &cp[cc], site_name, nc,
                    "the first of the client's site to answer");
-            add_fit(&u, ct, cp, nc);
-            add_fit(&u, dt, dp, nd);
+            add_rest(&u, ct, cp, nc, dt, dp, nd);
             goto done;
         }
         choose(&u, &dt[c], &dp[c], dname, nd,
@@ -379,7 +397,7 @@ int locator_find(const struct locator_opts *o, struct locator_result *r,
                                        : "the first to answer, in the "
                                          "client's site");
     }
-    add_fit(&u, dt, dp, nd);
+    add_rest(&u, dt, dp, nd, ct, cp, nc);
 done:
     if (rc == 0)
         r->site = xstrdup(o->site ? o->site
