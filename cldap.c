@@ -18,18 +18,19 @@ unsigned char *cldap_request(int id, const char *domain, size_t *len)
     BerElement *ber = xnonnull(ber_alloc_t(LBER_USE_DER));
     struct berval *bv = NULL;
     unsigned char *out;
+    bool ok = ber_printf(ber, "{it{seeiibt{", (ber_int_t)id, LDAP_REQ_SEARCH,
+                         "", LDAP_SCOPE_BASE, LDAP_DEREF_NEVER, 0, 0, 0,
+                         LDAP_FILTER_AND) != -1
+              && ber_printf(ber, "t{ss}", LDAP_FILTER_EQUALITY, "DnsDomain",
+                            domain) != -1
+              && ber_printf(ber, "t{so}", LDAP_FILTER_EQUALITY, "NtVer",
+                            NTVER, (ber_len_t)sizeof(NTVER)) != -1
+              && ber_printf(ber, "}{s}}}", "Netlogon") != -1
+              && ber_flatten(ber, &bv) != -1;
 
-    if (ber_printf(ber, "{it{seeiibt{", (ber_int_t)id, LDAP_REQ_SEARCH, "",
-                   LDAP_SCOPE_BASE, LDAP_DEREF_NEVER, 0, 0, 0,
-                   LDAP_FILTER_AND) == -1
-        || ber_printf(ber, "t{ss}", LDAP_FILTER_EQUALITY, "DnsDomain",
-                      domain) == -1
-        || ber_printf(ber, "t{so}", LDAP_FILTER_EQUALITY, "NtVer", NTVER,
-                      (ber_len_t)sizeof(NTVER)) == -1
-        || ber_printf(ber, "}{s}}}", "Netlogon") == -1
-        || ber_flatten(ber, &bv) == -1)
-        xnonnull(NULL); /* liblber fails only when out of memory */
     ber_free(ber, 1);
+    /* liblber fails only when out of memory */
+    bv = xnonnull(ok ? bv : NULL);
     out = xrealloc(NULL, bv->bv_len);
     memcpy(out, bv->bv_val, bv->bv_len);
     *len = bv->bv_len;
@@ -38,8 +39,8 @@ unsigned char *cldap_request(int id, const char *domain, size_t *len)
 }
 
 /* One LDAPMessage's contents (msg, past its tag and length): a search
- * entry's Netlogon value is copied to
- * *value; a search done with an error says so. */
+ * entry's Netlogon value is copied to *value; a search done with an error
+ * says so. */
 static int one_message(struct berval *msg, int id, unsigned char **value,
                        size_t *value_len, bool *done, char **err)
 {

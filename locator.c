@@ -153,8 +153,9 @@ static void log_ping(struct run *u, const struct ping *p, int timeout_ms)
 }
 
 /* One set of candidates, pinged; skip[0..nskip) are hosts already pinged
- * (not again).  Returns the index of the one taken, or -1; *p the pings
- * (t's order, skipped ones PING_NOT_SENT with no host ping). */
+ * (not again: PING_FAILED here, their outcome is an earlier set's).
+ * Returns the index of the one taken, or -1; *out the pings, in t's
+ * order. */
 static long ping_set(struct run *u, const struct srv_target *t, size_t n,
                      struct ping **out, char *const *skip, size_t nskip)
 {

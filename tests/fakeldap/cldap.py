@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A scripted answer to the LDAP ping over UDP (CLDAP, MS-ADTS 6.3.3), for
 what the Samba test DC cannot show: a DC whose answer says what the
-script says (e.g. a read-only DC: --flags 0x83c, no WRITABLE).  Every
+script says (e.g. a read-only DC: --flags 0x8bc, no WRITABLE, as a
+Samba RODC joined to the test domain answers).  Every
 datagram on ADDRESS:389 gets a NETLOGON_SAM_LOGON_RESPONSE_EX (opcode 23,
 names uncompressed) naming --host, --domain and the sites given, under the
 request's message id.  Loopback only; exits after --lifetime seconds or
@@ -64,7 +65,7 @@ def main():
     p.add_argument("address")
     p.add_argument("--host", required=True)
     p.add_argument("--domain", default="spn.test")
-    p.add_argument("--flags", type=lambda v: int(v, 0), default=0x83c)
+    p.add_argument("--flags", type=lambda v: int(v, 0), default=0x8bc)
     p.add_argument("--dc-site", default="Default-First-Site-Name")
     p.add_argument("--client-site", default="Default-First-Site-Name")
     p.add_argument("--port", type=int, default=389)

@@ -20,7 +20,9 @@
  * 0x11bd), then after "samba-tool sites create Branch-Site" and "samba-tool
  * sites subnet create 127.0.0.0/8 Branch-Site" (client in Branch-Site,
  * flags 0x113d: no CLOSEST).  cldap_reply: the whole UDP answer datagram
- * to cldap_request(7, "spn.test"), Branch-Site configured.  The same bytes
+ * to cldap_request(7, "spn.test"), Branch-Site configured.  rodc: the same
+ * search of a Samba read-only DC, DC2, joined to the test domain on
+ * loopback ("samba-tool domain join spn.test RODC"; flags 0x08bc).  The same bytes
  * seed the fuzz target (tests/fuzz/corpus/netlogon/).
  */
 static const unsigned char default_site[] = {
@@ -44,6 +46,17 @@ static const unsigned char branch_site[] = {
     0x2d, 0x4e, 0x61, 0x6d, 0x65, 0x00, 0x0b, 0x42, 0x72, 0x61, 0x6e, 0x63,
     0x68, 0x2d, 0x53, 0x69, 0x74, 0x65, 0x00, 0x05, 0x00, 0x00, 0x00, 0xff,
     0xff, 0xff, 0xff,
+};
+
+static const unsigned char rodc[] = {
+    0x17, 0x00, 0x00, 0x00, 0xbc, 0x08, 0x00, 0x00, 0x25, 0x4a, 0xbc, 0x8e,
+    0xd1, 0x4b, 0x34, 0x40, 0x9d, 0x8c, 0xb3, 0xdd, 0x89, 0x6f, 0x2f, 0xfb,
+    0x03, 0x73, 0x70, 0x6e, 0x04, 0x74, 0x65, 0x73, 0x74, 0x00, 0xc0, 0x18,
+    0x03, 0x64, 0x63, 0x32, 0xc0, 0x18, 0x03, 0x53, 0x50, 0x4e, 0x00, 0x03,
+    0x44, 0x43, 0x32, 0x00, 0x00, 0x17, 0x44, 0x65, 0x66, 0x61, 0x75, 0x6c,
+    0x74, 0x2d, 0x46, 0x69, 0x72, 0x73, 0x74, 0x2d, 0x53, 0x69, 0x74, 0x65,
+    0x2d, 0x4e, 0x61, 0x6d, 0x65, 0x00, 0xc0, 0x35, 0x05, 0x00, 0x00, 0x00,
+    0xff, 0xff, 0xff, 0xff,
 };
 
 static const unsigned char reply_datagram[] = {
@@ -123,6 +136,21 @@ static void netlogon_branch_site(void **state)
     assert_string_equal(nl.server_site, "Default-First-Site-Name");
     assert_string_equal(nl.client_site, "Branch-Site");
     assert_string_equal(nl.host, "dc1.spn.test");
+    netlogon_free(&nl);
+}
+
+static void netlogon_rodc(void **state)
+{
+    struct netlogon nl;
+
+    (void)state;
+    decode_ok(rodc, sizeof(rodc), &nl);
+    assert_int_equal(nl.flags, 0x08bc);
+    assert_false(nl.flags & NETLOGON_WRITABLE);
+    assert_true(nl.flags & NETLOGON_SELECT_SECRET);
+    assert_false(nl.flags & NETLOGON_PDC);
+    assert_string_equal(nl.host, "dc2.spn.test");
+    assert_string_equal(nl.netbios_host, "DC2");
     netlogon_free(&nl);
 }
 
@@ -374,6 +402,7 @@ int unit_netlogon(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(netlogon_default_site),
         cmocka_unit_test(netlogon_branch_site),
+        cmocka_unit_test(netlogon_rodc),
         cmocka_unit_test(netlogon_flags),
         cmocka_unit_test(netlogon_truncated),
         cmocka_unit_test(netlogon_malformed),
