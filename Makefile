@@ -51,9 +51,9 @@ ALL_LDFLAGS = $(LDFLAGS) $(SAN_LDFLAGS)
 
 CORE_OBJS := spn.o account.o filter.o quote.o status.o args.o output.o \
              scan.o batch.o report.o discover.o msg.o xalloc.o entry.o \
-             plan.o wire.o fold.o fixcmd.o bounded.o
+             plan.o wire.o fold.o fixcmd.o bounded.o netlogon.o cldap.o
 OBJS      := setspn.o verbs.o verify.o resolve.o acctinfo.o ticket.o session.o ldap_ops.o search.o ahead.o page.o \
-             conn.o connect.o creds.o $(CORE_OBJS)
+             conn.o connect.o creds.o locator.o ping.o $(CORE_OBJS)
 HEADERS   := $(wildcard *.h)
 
 # Every object depends on this stamp, rewritten only when the compiler or
@@ -229,7 +229,7 @@ FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 10
 # More libFuzzer flags, e.g. FUZZ_FLAGS='-jobs=2 -workers=2' or -dict=FILE.
 FUZZ_FLAGS   ?=
-FUZZ_TARGETS := spn account batch
+FUZZ_TARGETS := spn account batch netlogon
 FUZZ_BUILD   := tests/fuzz-build
 FUZZ_WORK    := tests/fuzz-work
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all \

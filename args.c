@@ -97,7 +97,7 @@ static char *parse_long(const char *arg, int argc, char *const argv[],
         "--uri",     "--timeout",   "--page-size",     "--batch",
         "--domain",  "--cacert",    "--min-ssf",       "--bind-dn",
         "--keytab",  "--principal", "--password-file", "--max-time",
-        "--value-range", "--service-keytab",
+        "--value-range", "--service-keytab", "--site",
     };
     static const char *const flags[] = { "--help", "--version", "--verbose",
                                          "--json", "--dry-run",
@@ -175,6 +175,18 @@ static char *parse_long(const char *arg, int argc, char *const argv[],
         o->uri = value;
     else if (IS("--domain"))
         o->domain = value;
+    else if (IS("--site")) {
+        /* It goes into a DNS name: one label of letters, digits, '-'
+         * and '_', as AD site names are. */
+        if (strlen(value) > 63
+            || strspn(value, "abcdefghijklmnopqrstuvwxyz"
+                             "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+                   != strlen(value))
+            return bad_value("--site", value, ": a site name is one DNS label "
+                                              "(letters, digits, '-', '_'; "
+                                              "at most 63)");
+        o->site = value;
+    }
     else if (IS("--cacert"))
         o->cacert = value;
     else if (IS("--bind-dn"))

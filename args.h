@@ -55,6 +55,7 @@ struct options {
     const char *batch; /* --batch FILE ("-": stdin) */
     bool stop_on_error; /* --stop-on-error */
     const char *domain;   /* --domain: find its DCs through DNS SRV */
+    const char *site;     /* --site: prefer that site's DCs */
     bool starttls;        /* -Z, --starttls */
     const char *cacert;   /* --cacert FILE */
     int min_ssf;          /* --min-ssf N */

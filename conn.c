@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "conn_int.h"
+#include "locator.h"
 #include "wire.h"
 #include "xalloc.h"
 
@@ -67,6 +68,8 @@ void conn_free(struct conn *c)
     free(c->forest);
     free(c->principal);
     free(c->how);
+    locator_result_free(c->located);
+    free(c->located);
     free(c->tls_desc);
     free(c->error);
     xstrv_free(c->refs, c->nrefs);
@@ -98,6 +101,10 @@ const char *conn_tls(const struct conn *c)
     return c->tls ? c->tls_desc : NULL;
 }
 const char *conn_how(const struct conn *c) { return c->how; }
+const struct locator_result *conn_located(const struct conn *c)
+{
+    return c->located;
+}
 const char *conn_config(const struct conn *c) { return c->config; }
 LDAP *conn_ld(struct conn *c) { return c->ld; }
 static long now_mono(void)

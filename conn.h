@@ -19,11 +19,14 @@
 #include "status.h"
 
 struct conn;
+struct locator_result;
 
 struct conn_opts {
     const char *uri;       /* NULL: ldap.conf's URI, else DNS SRV */
     const char *domain;    /* for SRV discovery; NULL: the default realm */
+    const char *site;      /* --site: its DCs first; NULL: the client's */
     bool gc;               /* the Global Catalog (SRV: _ldap._tcp.gc) */
+    bool writable;         /* the run writes: a writable DC, never an RODC */
     int timeout;           /* seconds for connect and each request; 0: none */
     long run_end;          /* CLOCK_MONOTONIC second at which the whole run
                             * must end (--max-time); 0: none */
@@ -66,6 +69,9 @@ unsigned conn_ssf(const struct conn *conn);
 const char *conn_tls(const struct conn *conn);
 /* How the DC was chosen: "-H", "URI in ldap.conf", "DNS SRV ...". */
 const char *conn_how(const struct conn *conn);
+/* What the DC locator found (candidates, pings, the client's site, why
+ * the DC), or NULL when -H or ldap.conf named the DC.  Owned by conn. */
+const struct locator_result *conn_located(const struct conn *conn);
 /* Whether the connection to the DC is still up (a batch ends when not). */
 bool conn_alive(const struct conn *conn);
 /* Pages read by the last search. */

@@ -21,6 +21,7 @@ struct conn {
     char *principal; /* the Kerberos identity we bind as */
     char *error;
     char *how;       /* how the DC was chosen, for -v */
+    struct locator_result *located; /* the locator's findings, or NULL */
     bool tls;        /* ldaps:// or StartTLS */
     bool lost;       /* a request found the connection gone */
     char *tls_desc;  /* "TLSv1.3 AES-256-GCM", for -v */

@@ -16,7 +16,7 @@
 
 #include "conn_int.h"
 #include "creds.h"
-#include "discover.h"
+#include "locator.h"
 #include "wire.h"
 #include "xalloc.h"
 
@@ -455,17 +455,17 @@ static enum status split_uris(struct conn *c, const char *list,
     return ST_OK;
 }
 
-/* The DCs to try when neither -H nor ldap.conf names one: DNS SRV. */
+/* The DCs to try when neither -H nor ldap.conf names one: the locator
+ * (DNS SRV, LDAP pings, the client's site). */
 static enum status discover(struct conn *c,
                                const struct conn_opts *o,
                                char ***uris, size_t *n)
 {
-    char *domain = NULL, *name = NULL, *msg = NULL, *why = NULL;
-    struct srv_target *t = NULL;
-    size_t nt = 0;
-    const char *const dc_srv[] = { "_ldap._tcp.dc._msdcs.", "_ldap._tcp." };
-    const char *const gc_srv[] = { "_ldap._tcp.gc._msdcs.", "_gc._tcp." };
-    const char *const *prefix = o->gc ? gc_srv : dc_srv;
+    struct locator_opts lo = { .site = o->site, .gc = o->gc,
+                               .writable = o->writable && !o->gc,
+                               .timeout = o->timeout, .rnd = random_below };
+    struct locator_result *r = xcalloc(1, sizeof(*r));
+    char *domain = NULL, *msg = NULL;
     enum status st = ST_OK;
 
     *uris = NULL;
@@ -473,9 +473,6 @@ static enum status discover(struct conn *c,
     if (o->domain != NULL) {
         domain = xstrdup(o->domain);
     } else {
-        domain = NULL;
-    }
-    if (domain == NULL) {
         krb5_context kc;
         char *realm = NULL;
 
@@ -486,40 +483,32 @@ static enum status discover(struct conn *c,
             }
             krb5_free_context(kc);
         }
-        if (domain == NULL)
+        if (domain == NULL) {
+            free(r);
             return conn_fail(c, ST_INVALID, "no DC to talk to: give -H ldap://DC "
                                        "or --domain, or set URI in ldap.conf "
                                        "or default_realm in krb5.conf");
+        }
     }
     for (char *p = domain; *p; p++)
         *p = (char)tolower((unsigned char)*p);
-    for (int i = 0; i < 2 && nt == 0; i++) {
-        free(name);
-        free(msg);
-        msg = NULL;
-        name = xasprintf("%s%s", prefix[i], domain);
-        discover_lookup(name, &t, &nt, &msg);
-        if (msg != NULL && why == NULL)
-            why = xstrdup(msg);
-    }
-    if (nt == 0) {
+    lo.domain = domain;
+    if (locator_find(&lo, r, &msg) != 0) {
         st = conn_fail(c, ST_CONNECT, "cannot find a %s for %s: %s; give -H",
-                  o->gc ? "Global Catalog" : "DC", domain, why);
-        goto done;
+                  o->gc ? "Global Catalog" : "DC", domain, msg);
+    } else {
+        *uris = r->uris;
+        *n = r->nuris;
+        r->uris = NULL;
+        r->nuris = 0;
+        free(c->how);
+        c->how = xstrdup(r->how);
     }
-    discover_order(t, nt, random_below);
-    *uris = xrealloc(NULL, nt * sizeof(**uris));
-    for (size_t i = 0; i < nt; i++)
-        (*uris)[i] = xasprintf("ldap://%s:%u", t[i].host, t[i].port);
-    *n = nt;
-    free(c->how);
-    c->how = xasprintf("DNS SRV %s (%zu record%s)", name, nt, nt == 1 ? "" : "s");
-done:
-    discover_free(t, nt);
+    locator_result_free(c->located);
+    free(c->located);
+    c->located = r; /* kept for -v and --json, failed or not */
     free(domain);
-    free(name);
     free(msg);
-    free(why);
     return st;
 }
 

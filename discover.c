@@ -10,6 +10,8 @@
 
 #include <ldap.h>
 
+#include "xalloc.h"
+
 static int by_priority(const void *a, const void *b)
 {
     const struct srv_target *x = a, *y = b;
@@ -78,11 +80,7 @@ int discover_lookup(const char *name, struct srv_target **out, size_t *n,
     *n = 0;
     *msg = NULL;
     for (;;) {
-        unsigned char *grown = realloc(answer, size);
-
-        if (grown == NULL)
-            abort();
-        answer = grown;
+        answer = xrealloc(answer, size);
         len = res_query(name, ns_c_in, ns_t_srv, answer, (int)size);
         if (len < 0 || (size_t)len <= size || size >= 65536)
             break;
@@ -90,16 +88,14 @@ int discover_lookup(const char *name, struct srv_target **out, size_t *n,
     }
     if (len < 0) {
         free(answer);
-        if (asprintf(msg, "no DNS SRV records for %s", name) < 0)
-            abort();
+        *msg = xasprintf("no DNS SRV records for %s", name);
         return -1;
     }
     if ((size_t)len > size)
         len = (int)size;
     if (ns_initparse(answer, len, &handle) != 0) {
         free(answer);
-        if (asprintf(msg, "malformed DNS answer for %s", name) < 0)
-            abort();
+        *msg = xasprintf("malformed DNS answer for %s", name);
         return -1;
     }
     count = ns_msg_count(handle, ns_s_an);
@@ -118,20 +114,16 @@ int discover_lookup(const char *name, struct srv_target **out, size_t *n,
             continue;
         if (strcmp(host, ".") == 0 || host[0] == '\0')
             continue; /* "service not available here" */
-        *out = realloc(*out, (*n + 1) * sizeof(**out));
-        if (*out == NULL)
-            abort();
+        *out = xrealloc(*out, (*n + 1) * sizeof(**out));
         t = &(*out)[(*n)++];
         t->priority = ns_get16(rd);
         t->weight = ns_get16(rd + 2);
         t->port = ns_get16(rd + 4);
-        if ((t->host = strdup(host)) == NULL)
-            abort();
+        t->host = xstrdup(host);
     }
     free(answer);
     if (*n == 0) {
-        if (asprintf(msg, "no usable DNS SRV records for %s", name) < 0)
-            abort();
+        *msg = xasprintf("no usable DNS SRV records for %s", name);
         return -1;
     }
     return 0;
@@ -146,9 +138,7 @@ char *discover_dn_to_dns(const char *dn)
 
     if (ldap_str2dn(dn, &parsed, LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS)
         return NULL;
-    f = open_memstream(&out, &len);
-    if (f == NULL)
-        abort();
+    f = xnonnull(open_memstream(&out, &len));
     for (int i = 0; parsed != NULL && parsed[i] != NULL; i++) {
         LDAPAVA *ava = parsed[i][0];
 

@@ -209,6 +209,9 @@ static void json_render(const struct event *ev)
     case EV_DC:
         json_object_set_new(rep.doc, "dc", jstr(ev->label));
         json_object_set_new(rep.doc, "domain", jdn(ev->dn));
+        /* Found by the locator: the client's site and the DC's own. */
+        json_object_set_new(rep.doc, "site", ev->text ? jstr(ev->text) : json_null());
+        json_object_set_new(rep.doc, "dc_site", ev->value ? jstr(ev->value) : json_null());
         break;
     case EV_BATCH:
         x = json_object();

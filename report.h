@@ -32,7 +32,8 @@ enum event_kind {
     EV_NOTE,       /* text: said on stderr, changes nothing (not in JSON) */
     EV_FAILURE,    /* text: stderr, and the operation's (or run's) error */
     EV_OUTCOME,    /* status: how the operation ended */
-    EV_DC,         /* label (URI), dn (its domain) */
+    EV_DC,         /* label (URI), dn (its domain); text: the client's
+                    * site, value: the DC's site (each NULL if unknown) */
     EV_BATCH,      /* count (lines), done, failed, lines (not run), nlines */
     EV_CHECK       /* --verify: label (the check's name), result, text (the
                     * finding, directory data in its printed form:

@@ -10,6 +10,7 @@
 
 #include "creds.h"
 #include "discover.h"
+#include "locator.h"
 #include "msg.h"
 #include "quote.h"
 #include "report.h"
@@ -150,8 +151,19 @@ enum status session_fail(struct conn *conn, enum status st)
     return st;
 }
 
+/* -v: what the DC locator did, line by line. */
+static void say_located(const struct session *s, const struct conn *c)
+{
+    const struct locator_result *r = conn_located(c);
+
+    if (!s->o->verbose || r == NULL)
+        return;
+    for (size_t i = 0; i < r->nlog; i++)
+        warn("locator: %s", r->log[i]);
+}
+
 enum status session_open(struct session *s, const struct options *o,
-                         char *password)
+                         char *password, bool writes)
 {
     enum status st;
 
@@ -167,6 +179,7 @@ enum status session_open(struct session *s, const struct options *o,
     s->co = (struct conn_opts){
         .run_end = s->co.run_end,
         .uri = o->uri,         .domain = o->domain,
+        .site = o->site,       .writable = writes,
         .timeout = o->timeout, .page_size = o->page_size,
         .value_range = o->value_range,
         .min_ssf = (unsigned)o->min_ssf, .starttls = o->starttls,
@@ -177,6 +190,7 @@ enum status session_open(struct session *s, const struct options *o,
     };
     s->conn = conn_new();
     st = open_within_deadline(s, s->conn, &s->co, o->uri);
+    say_located(s, s->conn);
     /* Kerberos holds its ticket now; a simple bind may need the password
      * again for the Global Catalog. */
     if (!o->simple) {
@@ -185,8 +199,14 @@ enum status session_open(struct session *s, const struct options *o,
     }
     if (st != ST_OK)
         return session_fail(s->conn, st);
-    report(&(struct event){ .kind = EV_DC, .label = conn_uri(s->conn),
-                            .dn = conn_base(s->conn) });
+    {
+        const struct locator_result *r = conn_located(s->conn);
+
+        report(&(struct event){ .kind = EV_DC, .label = conn_uri(s->conn),
+                                .dn = conn_base(s->conn),
+                                .text = r ? r->site : NULL,
+                                .value = r ? r->dc_site : NULL });
+    }
     if (o->verbose) {
         const char *tls = conn_tls(s->conn);
 
@@ -278,6 +298,7 @@ static enum status connect_gc(struct session *s)
     s->gc = conn_new();
     st = open_within_deadline(s, s->gc, &gco,
                               uri ? uri : "the Global Catalog");
+    say_located(s, s->gc);
     free(uri);
     free(domain);
     if (st != ST_OK) {

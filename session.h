@@ -48,11 +48,11 @@ void session_hold_signals(bool hold);
 /* The signal that asked the run to stop (or that is held), or 0. */
 int session_stop_signal(void);
 
-/* Connects and binds to the DC, within the deadline.  Takes the password
- * (malloc'd, or NULL) and wipes it once no bind needs it.  Reports a
- * failure. */
+/* Connects and binds to the DC, within the deadline; a writable one
+ * when the run writes.  Takes the password (malloc'd, or NULL) and wipes
+ * it once no bind needs it.  Reports a failure. */
 enum status session_open(struct session *s, const struct options *o,
-                         char *password);
+                         char *password, bool writes);
 void session_close(struct session *s);
 
 /* Whether the run is past --max-time (a batch ends then). */

@@ -70,7 +70,10 @@ static void usage(FILE *f)
 "                   connection;  --stop-on-error  stop at the first failure\n"
 "Connection and credentials:\n"
 "  --domain DOMAIN  find a DC of DOMAIN through DNS SRV (when neither -H nor\n"
-"                   ldap.conf gives a URI; default: the Kerberos realm)\n"
+"                   ldap.conf gives a URI; default: the Kerberos realm):\n"
+"                   LDAP pings, the client's site, a writable DC to write\n"
+"  --site SITE      prefer the DCs of SITE (default: the client's site,\n"
+"                   as the DCs' answers name it)\n"
 "  -Z, --starttls   StartTLS (ldaps:// URIs use TLS anyway); the certificate\n"
 "                   is always verified;  --cacert FILE  the CA to trust\n"
 "  --min-ssf N      minimum security strength (default 56)\n"
@@ -217,6 +220,22 @@ static enum status read_jobs(const struct options *o, struct job **jobs,
     return ST_INVALID;
 }
 
+/* Whether a command writes: the DC must then be a writable one. */
+static bool jobs_write(const struct job *jobs, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        switch (jobs[i].q.verb) {
+        case VERB_ADD_CHECK:
+        case VERB_ADD:
+        case VERB_DELETE:
+        case VERB_RESET:
+            return true;
+        default:
+            break;
+        }
+    return false;
+}
+
 int main(int argc, char *argv[])
 {
     struct options o;
@@ -270,7 +289,7 @@ int main(int argc, char *argv[])
         rc = status_exit(st, false);
         goto done;
     }
-    st = session_open(&s, &o, password);
+    st = session_open(&s, &o, password, jobs_write(jobs, njobs));
     if (st != ST_OK) {
         rc = status_exit(st, false);
         goto done;

@@ -48,8 +48,18 @@ bool wire_split_uris(const char *list, char ***uris, size_t *n)
         if (len > 0) {
             char *one = xstrndup(p, len);
             LDAPURLDesc *lud = NULL;
-            bool ok = ldap_url_parse(one, &lud) == LDAP_URL_SUCCESS
-                      && lud->lud_host != NULL;
+            bool ok;
+
+            /* A bare host name (or host:port), as adcli's
+             * --domain-controller takes it: plain LDAP to it. */
+            if (strstr(one, "://") == NULL && strchr(one, '/') == NULL) {
+                char *uri = xasprintf("ldap://%s", one);
+
+                free(one);
+                one = uri;
+            }
+            ok = ldap_url_parse(one, &lud) == LDAP_URL_SUCCESS
+                 && lud->lud_host != NULL && *lud->lud_host != '\0';
 
             free(one);
             if (!ok) {

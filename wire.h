@@ -15,7 +15,7 @@ const char *wire_clean_diag(char *diag);
 
 /* Splits a URI list ("ldap://a ldap://b", blanks or commas between) into
  * scheme://host[:port] URIs, one each, so that every one is secured and
- * checked on its own.  False (nothing allocated) if any is not an LDAP
+ * checked on its own; a bare host[:port] is taken as ldap://host[:port].  False (nothing allocated) if any is not an LDAP
  * URL with a host, or the list is empty.  Free with xstrv_free. */
 bool wire_split_uris(const char *list, char ***uris, size_t *n);
 

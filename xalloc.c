@@ -11,6 +11,11 @@ static void *check(void *p)
     return p;
 }
 
+void *xnonnull(void *p)
+{
+    return check(p);
+}
+
 void *xcalloc(size_t n, size_t size)
 {
     return check(calloc(n ? n : 1, size ? size : 1));

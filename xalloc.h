@@ -9,6 +9,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+/* A library's allocation (liblber's, say): p, or the out-of-memory end
+ * when it is NULL. */
+void *xnonnull(void *p);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t size);
 char *xstrdup(const char *s);

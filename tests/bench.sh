@@ -18,7 +18,8 @@ command -v /usr/bin/time >/dev/null || { echo "bench: needs GNU time (apt-get in
 dcdir=$(mktemp -d /tmp/setspn-bench.XXXXXX)
 # shellcheck source=tests/dc/loopdns.sh
 . tests/dc/loopdns.sh
-trap 'loopdns_stop; bash tests/dc/testdc.sh stop "$dcdir" >/dev/null 2>&1; rm -rf "$dcdir"' EXIT
+loc_pids=()
+trap 'loopdns_stop; kill "${loc_pids[@]}" 2>/dev/null; bash tests/dc/testdc.sh stop "$dcdir" >/dev/null 2>&1; rm -rf "$dcdir"' EXIT
 bash tests/dc/testdc.sh start "$dcdir" >/dev/null || exit 1
 # shellcheck disable=SC1091
 . "$dcdir/env"
@@ -50,6 +51,40 @@ BENCH_NAME=bench
 # --verify must really get its ticket, or it would be timed doing less.
 loopdns "$SETSPN" --verify HTTP/b00003.spn.test B00003 | grep -q '^ok   ticket' ||
 	{ echo "bench: --verify got no ticket for HTTP/b00003.spn.test" >&2; exit 1; }
+
+# 6. Finding the DC: three SRV candidates that never answer (black holes,
+# first in DNS order) and the live DC, at the default --timeout.  The
+# locator pings them at once; before it, the candidates were tried one
+# after another in SRV order, which -H with the same list still does.
+n=${TESTDC_IP##*.}
+loc_holes=(127.0.6.$n 127.0.7.$n 127.0.8.$n)
+for a in "${loc_holes[@]}"; do
+	rm -f "$dcdir/hole.ready"
+	python3 tests/dc/blackhole.py "$a" 389 --lifetime 3600 --ready "$dcdir/hole.ready" &
+	loc_pids+=($!)
+	for _ in $(seq 50); do [[ -e $dcdir/hole.ready ]] && break; sleep 0.1; done
+done
+printf 'SRV _ldap._tcp.dc._msdcs.spn.test 0 100 389 hole%d.spn.test\n' 1 2 3 >"$dcdir/loc.zone"
+printf 'SRV _ldap._tcp.dc._msdcs.spn.test 10 100 389 dc1.spn.test\n' >>"$dcdir/loc.zone"
+{
+	printf '%s dc1.spn.test\n' "$TESTDC_IP"
+	printf '%s hole1.spn.test\n%s hole2.spn.test\n%s hole3.spn.test\n' "${loc_holes[@]}"
+} >"$dcdir/loc.hosts"
+printf 'nameserver 127.0.5.%s\n' "$n" >"$dcdir/loc.resolv"
+printf 'SASL_NOCANON on\n' >"$dcdir/loc.ldap.conf"
+rm -f "$dcdir/loc.ready"
+python3 tests/dc/fakedns.py "127.0.5.$n" "$dcdir/loc.zone" --lifetime 3600 --ready "$dcdir/loc.ready" &
+loc_pids+=($!)
+for _ in $(seq 50); do [[ -e $dcdir/loc.ready ]] && break; sleep 0.1; done
+LOC_ENV=(LD_PRELOAD=libresolv_wrapper.so:libnss_wrapper.so "RESOLV_WRAPPER_CONF=$dcdir/loc.resolv"
+	"NSS_WRAPPER_HOSTS=$dcdir/loc.hosts" "LDAPCONF=$dcdir/loc.ldap.conf")
+# The dead DCs' names have SPNs (on B00003, which has keys), as real DCs'
+# do: the old search got its ticket and waited on each bind.
+printf 'dn: CN=B00003,%s\nchangetype: modify\nadd: servicePrincipalName\nservicePrincipalName: ldap/hole1.spn.test\nservicePrincipalName: ldap/hole2.spn.test\nservicePrincipalName: ldap/hole3.spn.test\n-\n' "$C" |
+	ldapmodify -Q -Y GSSAPI -H "$TESTDC_URI" >/dev/null || { echo "bench: adding the dead DCs' SPNs failed" >&2; exit 1; }
+LOC_SEQ="ldap://hole1.spn.test:389 ldap://hole2.spn.test:389 ldap://hole3.spn.test:389 ldap://dc1.spn.test:389"
+env "${LOC_ENV[@]}" "$SETSPN" -L B00001 >/dev/null ||
+	{ echo "bench: the locator found no DC among 3 dead + 1 live" >&2; exit 1; }
 
 for ((r = 1; r <= RUNS; r++)); do
 	echo "bench: round $r of $RUNS" >&2
@@ -102,6 +137,11 @@ for ((r = 1; r <= RUNS; r++)); do
 	measure kvno_ldapsearch sh -c 'KRB5CCNAME=FILE:$1 kvno -q HTTP/b00003.spn.test && ldapsearch -Q -Y GSSAPI -LLL -H "$2" -b "$3" "(servicePrincipalName=HTTP/b00003.spn.test)" dn' \
 		sh "$dcdir/cc.$r" "$TESTDC_URI" "$B"
 	measure setspn_verify env "${LOOPDNS_ENV[@]}" "$SETSPN" --verify HTTP/b00003.spn.test B00003
+
+	# 6. The DC found among 3 dead + 1 live candidates (about 30 s the
+	# old way: --timeout, 10 s, per dead DC).
+	measure locate_pings env "${LOC_ENV[@]}" "$SETSPN" -L B00001
+	measure locate_sequential env "${LOC_ENV[@]}" "$SETSPN" -H "$LOC_SEQ" -L B00001
 done
 
 # The ratio is the median of the rounds' own ratios: the two commands of a
@@ -134,6 +174,9 @@ for size in $BATCHES; do
 done
 row "one -S vs one ldapmodify add" setspn_one ldapmodify_one 2
 row "--verify of one SPN vs kvno + ldapsearch" setspn_verify kvno_ldapsearch 1.5
+# Not against OpenLDAP: the locator against the sequential search it
+# replaced (the ratio is new / old; target: at least 10 x faster).
+row "-L, 3 dead + 1 live DCs: pings vs one by one" locate_pings locate_sequential 0.1
 awk -v b="$(median "$dcdir/setspn_loopbatch" 1)" -v l="$(median "$dcdir/setspn_loop" 1)" -v n="$LOOP" \
 	'BEGIN { printf "\n--batch of %d checked adds: %.3f s; a shell loop of %d setspn -S: %.3f s (the batch %.1fx faster)\n", n, b, n, l, l / b }'
 rss=$(median "$dcdir/setspn_x" 2)

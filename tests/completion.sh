@@ -82,8 +82,8 @@ ms='MSClusterVirtualServer/ MSOLAPSvc.3/ MSSQLSvc/ MSServerClusterMgmtAPI/'
 if [[ -r /usr/share/bash-completion/bash_completion ]]; then
 	bcase "switches after -" 'setspn -' "$switches"
 	bcase "a lower-case switch stays lower case" 'setspn -s' '-s'
-	bcase "long options" 'setspn --s' '--service-keytab --simple --starttls --stop-on-error'
-	bcase "every long option" 'setspn --' '--batch --bind-dn --cacert --domain --dry-run --help --idempotent --json --keytab --min-ssf --page-size --password-file --principal --service-keytab --simple --starttls --stop-on-error --timeout --uri --verbose --verify --version'
+	bcase "long options" 'setspn --s' '--service-keytab --simple --site --starttls --stop-on-error'
+	bcase "every long option" 'setspn --' '--batch --bind-dn --cacert --domain --dry-run --help --idempotent --json --keytab --min-ssf --page-size --password-file --principal --service-keytab --simple --site --starttls --stop-on-error --timeout --uri --verbose --verify --version'
 	bcase "Setspn.exe's /L spelling" 'setspn /' "$slashes"
 	bcase "/l in lower case" 'setspn /l' '/l'
 	bcase "service classes after -S" 'setspn -S ' "$classes"
@@ -153,7 +153,7 @@ zlines=(
 zwant=(
 	"$switches"
 	'-s'
-	'--service-keytab --simple --starttls --stop-on-error'
+	'--service-keytab --simple --site --starttls --stop-on-error'
 	"$slashes"
 	"$classes"
 	'HTTP/'

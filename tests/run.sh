@@ -96,6 +96,8 @@ fi
 . tests/verify_matrix.sh
 # shellcheck source=tests/connect.sh
 . tests/connect.sh
+# shellcheck source=tests/locator.sh
+. tests/locator.sh
 # shellcheck source=tests/hostile.sh
 . tests/hostile.sh
 # shellcheck source=tests/robust.sh

@@ -96,6 +96,11 @@ static void args_domain_tls(void **state)
         { "unknown option '-z'", { "-z", "web01" } },
         { "--cacert needs a non-empty value", { "--cacert=", "web01" } },
         { "--cacert needs a value", { "web01", "--cacert" } },
+        { "--site needs a non-empty value", { "--site=", "web01" } },
+        { "--site 'a.b': a site name is one DNS label (letters, digits, "
+          "'-', '_'; at most 63)", { "--site", "a.b", "web01" } },
+        { "--site 'a b': a site name is one DNS label (letters, digits, "
+          "'-', '_'; at most 63)", { "--site=a b", "web01" } },
     };
     struct options o;
 
@@ -105,6 +110,9 @@ static void args_domain_tls(void **state)
     assert_null(o.uri);
     parse_ok(&o, "--domain=child.spn.test", "web01");
     assert_string_equal(o.domain, "child.spn.test");
+    assert_null(o.site);
+    parse_ok(&o, "--site", "Branch-Site", "-L", "web01");
+    assert_string_equal(o.site, "Branch-Site");
 
     parse_ok(&o, "-Z", "web01");
     assert_true(o.starttls);

@@ -147,7 +147,7 @@ int main(void)
     static int (*const groups[])(void) = {
         unit_spn,     unit_quote,     unit_account, unit_filter,
         unit_args,    unit_args_line, unit_status,  unit_output,
-        unit_scan,    unit_batch,     unit_discover, unit_report,
+        unit_scan,    unit_batch,     unit_discover, unit_netlogon, unit_report,
         unit_entry,   unit_plan,      unit_wire,    unit_creds,
         unit_fold,    unit_fixcmd,    unit_args_conn, unit_bounded,
     };

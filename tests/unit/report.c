@@ -190,6 +190,9 @@ static void report_json_document(void **state)
 
     assert_jstr(doc, "dc", "ldap://dc1.spn.test");
     assert_jstr(doc, "domain", "spn.test");
+    /* -H named the DC: no site was learnt */
+    assert_true(json_is_null(jget(doc, "site")));
+    assert_true(json_is_null(jget(doc, "dc_site")));
     assert_true(json_is_false(jget(doc, "dry_run")));
     assert_jint(doc, "exit", 1);
     assert_null(json_object_get(doc, "error"));

@@ -89,6 +89,7 @@ int unit_batch(void);
 int unit_bounded(void);
 int unit_creds(void);
 int unit_discover(void);
+int unit_netlogon(void);
 int unit_entry(void);
 int unit_filter(void);
 int unit_fixcmd(void);

@@ -113,6 +113,11 @@ static void wire_uri_lists(void **state)
         /* a base DN, attributes, scope or filter mean nothing here */
         { "ldap://dc1/dc=spn", { "ldap://dc1:389" } },
         { "ldap://dc1:389/dc=spn?cn?sub?(cn=x)", { "ldap://dc1:389" } },
+        /* a bare host name, as adcli and msktutil take a DC */
+        { "dc1.spn.test", { "ldap://dc1.spn.test:389" } },
+        { "dc1.spn.test:1389 ldaps://b", { "ldap://dc1.spn.test:1389", "ldaps://b:636" } },
+        { "127.0.0.2", { "ldap://127.0.0.2:389" } },
+        { "ldap://a dc1", { "ldap://a:389", "ldap://dc1:389" } },
     };
 
     (void)state;
@@ -124,12 +129,10 @@ static void wire_uri_refused(void **state)
     static const struct uri_case cases[] = {
         { "", { NULL } },
         { " ,\t, ", { NULL } },
-        { "dc1.spn.test", { NULL } },
         { "http://dc1", { NULL } },
         { "ldap://", { NULL } }, /* no host */
         { "ldap:///dc=spn", { NULL } },
         /* one bad URI spoils the list */
-        { "ldap://a dc1", { NULL } },
         { "ldap://a,ldap://", { NULL } },
         { "ldap://a ldap://[::1", { NULL } },
     };
