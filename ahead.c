@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "filter.h"
 #include "fold.h"
@@ -13,6 +14,7 @@ struct single {
     char *key;
     int msgid;
     long job;
+    long sent_ms;
 };
 
 /* One OR search answering the equality searches of several lines. */
@@ -25,6 +27,7 @@ struct group {
     long last_job;
     int msgid;
     bool sent;
+    long sent_ms;       /* when it was sent: its answer is no newer */
     int state;          /* 0 unread, 1 exact, -1 of no use */
     LDAPMessage *res;
     struct held *held;  /* its entries and their values of attr */
@@ -59,6 +62,20 @@ struct ahead {
     long job;
     size_t sent, lines, used;
 };
+
+static long now_ms(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Whether an answer asked for at sent_ms is too old to decide a write on. */
+static bool stale(long sent_ms)
+{
+    return now_ms() - sent_ms > AHEAD_FRESH_MS;
+}
 
 char *ahead_key(const char *base, int scope, const char *filter,
                 char **attrs)
@@ -155,7 +172,7 @@ void ahead_search(struct conn *c, long job, const char *base, int scope,
     }
     a->one[a->none++] = (struct single){ ahead_key(base, scope, filter,
                                                    attrs),
-                                         msgid, job };
+                                         msgid, job, now_ms() };
     a->sent++;
     a->lines++;
 }
@@ -172,6 +189,7 @@ static void send_group(struct conn *c, struct ahead *a, struct group *g)
     char *filter = filter_any(g->attr, g->values, g->nvalues);
 
     g->sent = true;
+    g->sent_ms = now_ms();
     if (send_first(c, g->base, LDAP_SCOPE_SUBTREE, filter, g->attrs,
                    &g->msgid))
         a->sent++;
@@ -278,6 +296,11 @@ int ahead_take(struct conn *c, const char *key)
         if (a->one[i].job == a->job && strcmp(a->one[i].key, key) == 0) {
             int msgid = a->one[i].msgid;
 
+            if (stale(a->one[i].sent_ms)) { /* the line asks again */
+                if (conn_ld(c) != NULL)
+                    ldap_abandon_ext(conn_ld(c), msgid, NULL, NULL);
+                msgid = -1;
+            }
             free(a->one[i].key);
             memmove(&a->one[i], &a->one[i + 1],
                     (a->none - i - 1) * sizeof(*a->one));
@@ -356,6 +379,53 @@ static void read_group(struct conn *c, struct group *g)
     }
 }
 
+/* A group sent too long ago for its lines still to come: the same search
+ * for their values again, in a new group that answers them in its place
+ * (the old one keeps the answers of the lines already run). */
+static struct group *resend(struct conn *c, struct ahead *a, struct group *g)
+{
+    struct group *n = xcalloc(1, sizeof(*n));
+    size_t k = 0;
+
+    n->sig = xstrdup(g->sig);
+    n->base = xstrdup(g->base);
+    n->attr = xstrdup(g->attr);
+    while (g->attrs[k] != NULL)
+        k++;
+    n->attrs = xcalloc(k + 1, sizeof(*n->attrs));
+    for (size_t i = 0; i < k; i++)
+        n->attrs[i] = xstrdup(g->attrs[i]);
+    n->values = xcalloc(g->nvalues + 1, sizeof(*n->values));
+    n->msgid = -1;
+    n->last_job = g->last_job;
+    for (size_t i = 0; i < a->nm; i++) {
+        struct member *m = &a->m[i];
+
+        if (m->g != g || (m->taken && m->job != a->job))
+            continue;
+        m->g = n;
+        for (size_t v = 0; v < m->n; v++) {
+            bool again = false;
+
+            for (size_t w = 0; w < n->nvalues && !again; w++)
+                again = strcmp(n->values[w], m->values[v]) == 0;
+            if (!again)
+                n->values[n->nvalues++] = xstrdup(m->values[v]);
+        }
+    }
+    if (g->state == 0 && conn_ld(c) != NULL) /* never read: not wanted */
+        ldap_abandon_ext(conn_ld(c), g->msgid, NULL, NULL);
+    if (g->state == 0)
+        g->state = -1;
+    if (a->ng == a->cap_g) {
+        a->cap_g = a->cap_g ? a->cap_g * 2 : 8;
+        a->g = xrealloc(a->g, a->cap_g * sizeof(*a->g));
+    }
+    a->g[a->ng++] = n;
+    send_group(c, a, n);
+    return n;
+}
+
 bool ahead_grouped(struct conn *c, const char *key, struct ahead_answer *out)
 {
     struct ahead *a = conn_ahead(c);
@@ -371,6 +441,8 @@ bool ahead_grouped(struct conn *c, const char *key, struct ahead_answer *out)
         m->taken = true;
         if (!g->sent)
             send_group(c, a, g);
+        else if (stale(g->sent_ms))
+            g = resend(c, a, g);
         if (g->state == 0)
             read_group(c, g);
         if (g->state < 0)

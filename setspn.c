@@ -247,7 +247,10 @@ int main(int argc, char *argv[])
     setvbuf(stdout, NULL, _IOLBF, 0);
     v.progress = !o.req.no_progress && isatty(STDERR_FILENO);
 
+    /* Opening and reading the input (a FIFO, a pipe) may wait for ever. */
+    session_stop_at_once(true);
     st = read_jobs(&o, &jobs, &njobs);
+    session_stop_at_once(false);
     if (o.simple || o.principal != NULL || o.keytab != NULL)
         creds_no_core(); /* a password or key will be in memory */
     if (st == ST_OK && o.keytab != NULL) {
