@@ -65,3 +65,100 @@ if ((!_skip)); then
 	v=$(jq -s '[.[] | select(.op == "search" and (.filter | test("race")))] | length' "$bd_dir/log")
 	((v >= 3)) || _fail "the batch's check was not made again ($v searches for the value, the concurrent -S's included)"
 fi
+
+# bd_stop SIG CMD...: runs CMD (setspn) in the background, sends SIG after
+# a second, and gives it 3 s more; sets rc, out, err and bd_ms, the
+# milliseconds from the signal to its end (SIGKILL after that).
+bd_stop() {
+	local sig=$1 t0 pid
+	shift
+	"$@" <&0 >"$bd_dir/stop.out" 2>"$bd_dir/stop.err" &
+	pid=$!
+	sleep 1
+	t0=${EPOCHREALTIME//[.,]/}
+	kill -"$sig" "$pid" 2>/dev/null
+	for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.01; done
+	bd_ms=$(((${EPOCHREALTIME//[.,]/} - t0) / 1000))
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid"
+	rc=$?
+	out=$(cat "$bd_dir/stop.out") err=$(cat "$bd_dir/stop.err")
+}
+bd_stopped() { # SIG: exit 128 + its number within a second, said on stderr
+	[[ $1 == INT ]] && rc 130 || rc 143
+	((bd_ms < 1000)) || _fail "ended $bd_ms ms after SIG$1"
+	err_has "stopped by SIG$1"
+}
+
+mkfifo "$bd_dir/fifo"
+for bd_sig in INT TERM; do
+	t "stop: SIG$bd_sig while the batch input (a pipe) gives nothing: the run ends at once"
+	if ((!_skip)); then
+		bd_stop "$bd_sig" "$SETSPN" --batch - < <(sleep 8)
+		bd_stopped "$bd_sig"
+		bd_stop "$bd_sig" "$SETSPN" --json --batch - < <(sleep 8)
+		bd_stopped "$bd_sig"
+		v=$(jq -r .exit <<<"$out")
+		[[ $bd_sig == INT ]] && same "exit in the JSON document" "$v" 130 || same "exit in the JSON document" "$v" 143
+	fi
+	t "stop: SIG$bd_sig while the batch input (a FIFO with no writer) is opened: the run ends at once"
+	if ((!_skip)); then
+		bd_stop "$bd_sig" timeout -s KILL 20 "$SETSPN" --batch "$bd_dir/fifo"
+		bd_stopped "$bd_sig"
+	fi
+	t "stop: SIG$bd_sig while connecting to a DC that never answers (--timeout 0): the run ends at once"
+	if ((!_skip)); then
+		silent_server "$bd_dir/silent.port"
+		bd_silent=(--timeout 0 -H "ldaps://127.0.0.1:$(cat "$bd_dir/silent.port")" --cacert "$bd_dir/cert.pem"
+			--simple --bind-dn "CN=admin,$BD_BASE" --password-file "$bd_dir/pw")
+		bd_stop "$bd_sig" "$SETSPN" "${bd_silent[@]}" -L WEB01
+		bd_stopped "$bd_sig"
+		bd_stop "$bd_sig" "$SETSPN" "${bd_silent[@]}" --json --batch - \
+			< <(printf -- '-L WEB01\n')
+		bd_stopped "$bd_sig"
+		v=$(jq -r .exit <<<"$out")
+		((v == 130 || v == 143)) || _fail "exit in the JSON document: $v"
+		kill "$silent" 2>/dev/null
+		wait "$silent" 2>/dev/null
+	fi
+done
+
+t "stop: SIGINT and SIGTERM while --verify --timeout 0 waits for its child (a KDC and DNS that never answer): the run ends within a second"
+if ((!_skip)) && [[ -n ${TESTDC_URI:-} ]]; then
+	printf 'dn: CN=BDSIG,CN=Computers,%s\nobjectClass: computer\nsAMAccountName: BDSIG$\nservicePrincipalName: HTTP/bdsig.spn.test\n' \
+		"$TESTDC_BASE" | ldapadd -Q -Y GSSAPI -H "$TESTDC_URI" >/dev/null 2>&1
+	run -L BDSIG # the ldap/ ticket in the cache: the bind needs no KDC
+	bd_hole=127.0.4.${TESTDC_IP##*.}
+	rm -f "$bd_dir/hole.ready"
+	python3 tests/dc/blackhole.py "$bd_hole" 88 53 --lifetime 60 --ready "$bd_dir/hole.ready" &
+	bd_hole_pid=$!
+	for _ in $(seq 50); do [[ -e $bd_dir/hole.ready ]] && break; sleep 0.1; done
+	sed "s/^\([[:space:]]*kdc = \).*/\1$bd_hole/" "$KRB5_CONFIG" >"$bd_dir/hole.krb5.conf"
+	printf 'nameserver %s\n' "$bd_hole" >"$bd_dir/hole.resolv"
+	printf '%s dc1.spn.test\n' "$TESTDC_IP" >"$bd_dir/hosts"
+	for bd_sig in INT TERM; do
+		KRB5_CONFIG=$bd_dir/hole.krb5.conf RESOLV_WRAPPER_CONF=$bd_dir/hole.resolv \
+			LD_PRELOAD=libresolv_wrapper.so:libnss_wrapper.so NSS_WRAPPER_HOSTS=$bd_dir/hosts \
+			bd_stop "$bd_sig" "$SETSPN" --timeout 0 --verify HTTP/bdsig.spn.test BDSIG
+		bd_stopped "$bd_sig"
+	done
+	kill "$bd_hole_pid" 2>/dev/null
+	wait "$bd_hole_pid" 2>/dev/null
+fi
+
+t "read error: a batch line that outgrows the memory (getline's ENOMEM) is an error, not a short batch"
+if ((!_skip)); then
+	if [[ -n ${SETSPN_SANITIZE:-} ]]; then
+		# ASan needs far more address space than ulimit -v leaves: its
+		# allocator refuses large blocks instead.
+		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}allocator_may_return_null=1:max_allocation_size_mb=256" \
+			run --batch /dev/zero
+	else
+		(ulimit -v 4000000; run --batch /dev/zero; echo "$rc" >"$bd_dir/rc"; printf '%s' "$err" >"$bd_dir/err")
+		rc=$(cat "$bd_dir/rc") err=$(cat "$bd_dir/err")
+	fi
+	rc 2
+	err_has "cannot read batch file /dev/zero"
+	err_has "Cannot allocate memory"
+	[[ $out != *"Batch: "* ]] || _fail "a batch summary was printed" "$out"
+fi
