@@ -162,3 +162,70 @@ if ((!_skip)); then
 	err_has "Cannot allocate memory"
 	[[ $out != *"Batch: "* ]] || _fail "a batch summary was printed" "$out"
 fi
+
+# bd_flood MODE [floodldap options]: (re)starts the malicious server.
+bd_flood_pid=
+bd_flood() {
+	[[ -z $bd_flood_pid ]] || { kill "$bd_flood_pid" 2>/dev/null; wait "$bd_flood_pid" 2>/dev/null; }
+	rm -f "$bd_dir/flood.port"
+	python3 tests/floodldap.py --mode "$@" --port-file "$bd_dir/flood.port" --lifetime 60 \
+		2>>"$bd_dir/flood.err" &
+	bd_flood_pid=$!
+	for _ in $(seq 100); do [[ -s $bd_dir/flood.port ]] && break; sleep 0.05; done
+	bd_flood_port=$(cat "$bd_dir/flood.port" 2>/dev/null)
+}
+# bd_rss ARGS...: setspn's peak RSS in KiB (GNU time), where it means
+# something (not under ASan or valgrind); else empty.
+bd_rss() {
+	[[ -z ${SETSPN_SANITIZE:-} && -z ${SETSPN_WRAP:-} ]] || return 0
+	/usr/bin/time -f '%M' -o "$bd_dir/rss" timeout -s KILL 20 "$SETSPN" "$@" >/dev/null 2>&1
+	cat "$bd_dir/rss" | tail -1
+}
+bd_flood_check() { # RSS-KiB: exit 4, the limit named, RSS bounded
+	rc 4
+	err_line
+	[[ -z $1 ]] || (($1 < 40 * 1024)) || _fail "peak RSS $1 KiB, above 40 MiB"
+}
+
+t "limits: an ldaps:// server answering the bind with a 64 MiB message (--timeout 0): cut at 16 MiB, RSS bounded"
+if ((!_skip)); then
+	bd_flood huge-bind --tls "$bd_dir/cert.pem" "$bd_dir/key.pem"
+	bd_fl=(--timeout 0 -H "ldaps://127.0.0.1:$bd_flood_port" --cacert "$bd_dir/cert.pem"
+		--simple --bind-dn "CN=admin,$BD_BASE" --password-file "$bd_dir/pw")
+	LDAPCONF=/dev/null LDAPRC=none run "${bd_fl[@]}" -L WEB01
+	err_has "simple bind to ldaps://127.0.0.1:$bd_flood_port as CN=admin,$BD_BASE: the server sent a message longer than 16 MiB, the limit of one LDAP message: connection dropped"
+	bd_flood_check "$(LDAPCONF=/dev/null LDAPRC=none bd_rss "${bd_fl[@]}" -L WEB01)"
+fi
+
+t "limits: an ldaps:// server answering the rootDSE search with a 64 MiB message (--timeout 0): cut at 16 MiB"
+if ((!_skip)); then
+	bd_flood huge-search --tls "$bd_dir/cert.pem" "$bd_dir/key.pem"
+	bd_fl=(--timeout 0 -H "ldaps://127.0.0.1:$bd_flood_port" --cacert "$bd_dir/cert.pem"
+		--simple --bind-dn "CN=admin,$BD_BASE" --password-file "$bd_dir/pw")
+	LDAPCONF=/dev/null LDAPRC=none run "${bd_fl[@]}" --json -L WEB01
+	err_has "reading the rootDSE: the server sent a message longer than 16 MiB"
+	v=$(jq -r .exit <<<"$out")
+	same "exit in the JSON document" "$v" 4
+	bd_flood_check "$(LDAPCONF=/dev/null LDAPRC=none bd_rss "${bd_fl[@]}" -L WEB01)"
+fi
+
+t "limits: an ldaps:// server sending rootDSE entries without end (--timeout 0): cut at the second, RSS bounded"
+if ((!_skip)); then
+	bd_flood entries --tls "$bd_dir/cert.pem" "$bd_dir/key.pem"
+	bd_fl=(--timeout 0 -H "ldaps://127.0.0.1:$bd_flood_port" --cacert "$bd_dir/cert.pem"
+		--simple --bind-dn "CN=admin,$BD_BASE" --password-file "$bd_dir/pw")
+	LDAPCONF=/dev/null LDAPRC=none run "${bd_fl[@]}" -L WEB01
+	err_has "ldaps://127.0.0.1:$bd_flood_port sent more than one rootDSE entry: not a DC"
+	bd_flood_check "$(LDAPCONF=/dev/null LDAPRC=none bd_rss "${bd_fl[@]}" -L WEB01)"
+fi
+
+t "limits: an ldap:// server answering the SASL GSSAPI bind with a 64 MiB message (--timeout 0): cut at 16 MiB"
+if ((!_skip)) && [[ -n ${TESTDC_URI:-} ]]; then
+	# the test DC's account holds ldap/127.0.0.7: a ticket for it
+	bd_flood huge-bind --address 127.0.0.7
+	run --timeout 0 -H "ldap://127.0.0.7:$bd_flood_port" -L WEB01
+	err_has "SASL GSSAPI bind to ldap://127.0.0.7:$bd_flood_port as Administrator@SPN.TEST: the server sent a message longer than 16 MiB"
+	bd_flood_check "$(bd_rss --timeout 0 -H "ldap://127.0.0.7:$bd_flood_port" -L WEB01)"
+fi
+[[ -z $bd_flood_pid ]] || { kill "$bd_flood_pid" 2>/dev/null; wait "$bd_flood_pid" 2>/dev/null; }
+bd_flood_pid=
