@@ -229,3 +229,68 @@ if ((!_skip)) && [[ -n ${TESTDC_URI:-} ]]; then
 fi
 [[ -z $bd_flood_pid ]] || { kill "$bd_flood_pid" 2>/dev/null; wait "$bd_flood_pid" 2>/dev/null; }
 bd_flood_pid=
+
+# Invisible characters: each one escaped in text output as any other
+# unprintable byte, so two values that differ by one never look alike.
+bd_zw=$(printf 'HTTP/web\xe2\x80\x8b01.spn.test')   # U+200B zero-width space
+bd_wj=$(printf 'HTTP/web01\xe2\x81\xa0.spn.test')   # U+2060 word joiner
+bd_bom=$(printf 'HTTP/\xef\xbb\xbfweb01.spn.test')  # U+FEFF
+bd_ls=$(printf 'HTTP/invis1\xe2\x80\xa8.spn.test')  # U+2028 line separator
+bd_alm=$(printf 'HTTP/web\xd8\x9c01.spn.test')  # U+061C Arabic letter mark
+# No byte sequence of an invisible character in $1 (as bytes: whatever
+# the locale).
+bd_visible() {
+	local r=0
+	LC_ALL=C grep -qP '\xe2\x80[\x8b-\x8d\xa8-\xae]|\xe2\x81[\xa0\xa6-\xa9]|\xef\xbb\xbf|\xd8\x9c' <<<"$1" || r=$?
+	((r == 1))
+}
+
+t "invisible: -L and -Q escape zero-width, word-joiner, BOM and Arabic-letter-mark characters"
+if ((!_skip)) && [[ -n ${TESTDC_URI:-} ]]; then
+	{
+		printf 'dn: CN=INVIS1,CN=Computers,%s\nobjectClass: computer\nsAMAccountName: INVIS1$\n' "$TESTDC_BASE"
+		printf 'dNSHostName: invis1.spn.test\nuserAccountControl: 4096\n'
+		for v in "$bd_zw" "$bd_wj" "$bd_bom" "$bd_alm"; do
+			printf 'servicePrincipalName:: %s\n' "$(printf '%s' "$v" | base64 -w0)"
+		done
+	} | ldapadd -Q -Y GSSAPI -H "$TESTDC_URI" >/dev/null 2>&1
+	run -L INVIS1
+	rc 0
+	out_has '	HTTP/web\xe2\x80\x8b01.spn.test'
+	out_has '	HTTP/web01\xe2\x81\xa0.spn.test'
+	out_has '	HTTP/\xef\xbb\xbfweb01.spn.test'
+	out_has '	HTTP/web\xd8\x9c01.spn.test'
+	bd_visible "$out" || _fail "an invisible character in -L's output" "$out"
+	run -Q "$bd_zw"
+	rc 0
+	out_has '	HTTP/web\xe2\x80\x8b01.spn.test'
+	bd_visible "$out" || _fail "an invisible character in -Q's output" "$out"
+fi
+
+t "invisible: a --verify fix line holds a line separator escaped, as a shell word"
+if ((!_skip)) && [[ -n ${TESTDC_URI:-} ]]; then
+	printf 'A invis1.spn.test 127.0.0.1\n' >"$bd_dir/invis.hosts"
+	printf 'nameserver 127.0.0.1\n' >"$bd_dir/invis.resolv"
+	LD_PRELOAD=libresolv_wrapper.so RESOLV_WRAPPER_CONF=$bd_dir/invis.resolv \
+		RESOLV_WRAPPER_HOSTS=$bd_dir/invis.hosts run --timeout 5 --verify "$bd_ls" INVIS1
+	rc 1
+	out_has "fix: setspn -S \$'HTTP/invis1\\xe2\\x80\\xa8.spn.test' "
+	bd_visible "$out" || _fail "an invisible character in --verify's output" "$out"
+fi
+
+t "invisible: -X escapes bidi controls and paragraph separators in duplicated values and holders"
+if ((!_skip)); then
+	bd_rlo=$(printf 'HTTP/\xe2\x80\xaemoc.1bew.spn.test')
+	bd_ps=$(printf 'HTTP/web\xe2\x80\xa9.spn.test')
+	bd_fake '{"entries": ['"$(bd_computer WEB01 "[\"$bd_rlo\", \"$bd_ps\"]"), $(bd_computer "$(printf 'WEB\xe2\x80\x8d02')" "[\"$bd_rlo\", \"$bd_ps\"]")"']}'
+	bd_run -X
+	rc 1
+	out_has 'HTTP/\xe2\x80\xaemoc.1bew.spn.test'
+	out_has 'HTTP/web\xe2\x80\xa9.spn.test'
+	out_has 'CN=WEB\xe2\x80\x8d02,CN=Computers'
+	bd_visible "$out" || _fail "an invisible character in -X's output" "$out"
+	bd_cleanup
+fi
+
+bd_cleanup
+rm -rf "$bd_dir"
