@@ -168,7 +168,10 @@ VALGRIND_ONLY ?= @(fixture*|no arguments*|unknown option*|$\
                  --verify of an exact duplicate*|--json --verify*|$\
                  --batch of --verify*|--verify with no ticket*|$\
                  --verify with a KDC and a DNS server*|$\
-                 --verify --keytab*)
+                 --verify --keytab*|stale: a batch*|$\
+                 limits: an ldaps:// server answering the bind*|$\
+                 limits: an ldaps:// server sending rootDSE*|$\
+                 invisible: -L and -Q*|invisible: -X*)
 
 check-valgrind:
 ifeq ($(SANITIZE),1)
