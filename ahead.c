@@ -15,6 +15,10 @@ struct single {
     int msgid;
     long job;
     long sent_ms;
+    bool check;         /* a duplicate check: its search kept to redo */
+    char *base, *filter;
+    char **attrs;
+    int scope;
 };
 
 /* One OR search answering the equality searches of several lines. */
@@ -28,6 +32,7 @@ struct group {
     int msgid;
     bool sent;
     long sent_ms;       /* when it was sent: its answer is no newer */
+    bool check;         /* duplicate checks (on servicePrincipalName) */
     int state;          /* 0 unread, 1 exact, -1 of no use */
     LDAPMessage *res;
     struct held *held;  /* its entries and their values of attr */
@@ -60,7 +65,7 @@ struct ahead {
     struct group **g;
     size_t ng, cap_g;
     long job;
-    size_t sent, lines, used;
+    size_t sent, lines, used, resent;
 };
 
 static long now_ms(void)
@@ -75,6 +80,42 @@ static long now_ms(void)
 static bool stale(long sent_ms)
 {
     return now_ms() - sent_ms > AHEAD_FRESH_MS;
+}
+
+/* Whether a search on attr, or by filter, is a duplicate check: an SPN
+ * lookup.  (Account lookups are not re-asked: an account that changed
+ * meanwhile makes the write fail, not a duplicate.) */
+static bool is_check(const char *s)
+{
+    return strstr(s, "servicePrincipalName") != NULL;
+}
+
+static char **attrs_dup(char **attrs)
+{
+    size_t k = 0;
+    char **d;
+
+    while (attrs != NULL && attrs[k] != NULL)
+        k++;
+    d = xcalloc(k + 1, sizeof(*d));
+    for (size_t i = 0; i < k; i++)
+        d[i] = xstrdup(attrs[i]);
+    return d;
+}
+
+static void attrs_free(char **attrs)
+{
+    for (size_t i = 0; attrs != NULL && attrs[i] != NULL; i++)
+        free(attrs[i]);
+    free(attrs);
+}
+
+static void single_free(struct single *o)
+{
+    free(o->key);
+    free(o->base);
+    free(o->filter);
+    attrs_free(o->attrs);
 }
 
 char *ahead_key(const char *base, int scope, const char *filter,
@@ -126,7 +167,7 @@ static void state_free(void *p)
     struct ahead *a = p;
 
     for (size_t i = 0; i < a->none; i++)
-        free(a->one[i].key);
+        single_free(&a->one[i]);
     for (size_t i = 0; i < a->nm; i++)
         member_free(&a->m[i]);
     for (size_t i = 0; i < a->ng; i++)
@@ -170,9 +211,14 @@ void ahead_search(struct conn *c, long job, const char *base, int scope,
         a->cap_one = a->cap_one ? a->cap_one * 2 : 64;
         a->one = xrealloc(a->one, a->cap_one * sizeof(*a->one));
     }
-    a->one[a->none++] = (struct single){ ahead_key(base, scope, filter,
-                                                   attrs),
-                                         msgid, job, now_ms() };
+    a->one[a->none++] = (struct single){
+        ahead_key(base, scope, filter, attrs), msgid, job, now_ms(),
+        is_check(filter), NULL, NULL, NULL, scope };
+    if (a->one[a->none - 1].check) {
+        a->one[a->none - 1].base = xstrdup(base);
+        a->one[a->none - 1].filter = xstrdup(filter);
+        a->one[a->none - 1].attrs = attrs_dup(attrs);
+    }
     a->sent++;
     a->lines++;
 }
@@ -220,6 +266,7 @@ static struct group *open_group(struct conn *c, struct ahead *a,
     g->sig = sig;
     g->base = xstrdup(base);
     g->attr = xstrdup(attr);
+    g->check = is_check(attr);
     while (attrs[k] != NULL)
         k++;
     g->attrs = xcalloc(k + 1, sizeof(*g->attrs));
@@ -296,12 +343,17 @@ int ahead_take(struct conn *c, const char *key)
         if (a->one[i].job == a->job && strcmp(a->one[i].key, key) == 0) {
             int msgid = a->one[i].msgid;
 
-            if (stale(a->one[i].sent_ms)) { /* the line asks again */
+            if (a->one[i].check && stale(a->one[i].sent_ms)) {
+                struct single *o = &a->one[i];
+
                 if (conn_ld(c) != NULL)
                     ldap_abandon_ext(conn_ld(c), msgid, NULL, NULL);
-                msgid = -1;
+                if (!send_first(c, o->base, o->scope, o->filter, o->attrs,
+                                &msgid))
+                    msgid = -1; /* the line searches for itself */
+                a->resent++;
             }
-            free(a->one[i].key);
+            single_free(&a->one[i]);
             memmove(&a->one[i], &a->one[i + 1],
                     (a->none - i - 1) * sizeof(*a->one));
             a->none--;
@@ -398,6 +450,7 @@ static struct group *resend(struct conn *c, struct ahead *a, struct group *g)
     n->values = xcalloc(g->nvalues + 1, sizeof(*n->values));
     n->msgid = -1;
     n->last_job = g->last_job;
+    n->check = true;
     for (size_t i = 0; i < a->nm; i++) {
         struct member *m = &a->m[i];
 
@@ -423,6 +476,9 @@ static struct group *resend(struct conn *c, struct ahead *a, struct group *g)
     }
     a->g[a->ng++] = n;
     send_group(c, a, n);
+    if (n->state == 0) /* counted as asked again, not as sent ahead */
+        a->sent--;
+    a->resent++;
     return n;
 }
 
@@ -441,7 +497,7 @@ bool ahead_grouped(struct conn *c, const char *key, struct ahead_answer *out)
         m->taken = true;
         if (!g->sent)
             send_group(c, a, g);
-        else if (stale(g->sent_ms))
+        else if (g->check && stale(g->sent_ms))
             g = resend(c, a, g);
         if (g->state == 0)
             read_group(c, g);
@@ -477,7 +533,7 @@ void ahead_job(struct conn *c, long job)
         /* sent for a line that did not need it after all */
         if (conn_ld(c) != NULL)
             ldap_abandon_ext(conn_ld(c), a->one[i].msgid, NULL, NULL);
-        free(a->one[i].key);
+        single_free(&a->one[i]);
     }
     a->none = n;
     n = 0;
@@ -501,6 +557,13 @@ void ahead_job(struct conn *c, long job)
         group_free(g);
     }
     a->ng = n;
+}
+
+size_t ahead_resent(struct conn *c)
+{
+    struct ahead *a = conn_ahead(c);
+
+    return a != NULL ? a->resent : 0;
 }
 
 size_t ahead_counts(struct conn *c, size_t *lines, size_t *used)

@@ -153,7 +153,14 @@ static int run_jobs(struct verbs *v, const struct job *jobs, size_t n,
         size_t lines, used, sent = ahead_counts(v->s->conn, &lines, &used);
 
         verbs_line(v, LONG_MAX); /* what was not used */
-        if (v->s->o->verbose)
+        size_t again = ahead_resent(v->s->conn);
+
+        if (v->s->o->verbose && again > 0)
+            warn("batch: %zu search(es) sent ahead for %zu line search(es), "
+                 "%zu answered from them; %zu duplicate check(s) older than "
+                 "%d ms asked again", sent, lines, used, again,
+                 AHEAD_FRESH_MS);
+        else if (v->s->o->verbose)
             warn("batch: %zu search(es) sent ahead for %zu line search(es), "
                  "%zu answered from them", sent, lines, used);
     }
