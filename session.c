@@ -40,34 +40,31 @@ int session_stop_signal(void)
     return stop_signal();
 }
 
-/* What a signal that ends the run at once writes, one for each signal. */
+/* What a signal that ends the run at once writes, one for each signal
+ * (the strings owned here, the records pointing at them). */
+static char *stop_text[2], *stop_json[2];
 static struct stop_exit stop_exits[2];
-
-static void stop_exits_free(void)
-{
-    for (size_t i = 0; i < 2; i++) {
-        free((char *)stop_exits[i].text);
-        free((char *)stop_exits[i].json);
-        stop_exits[i] = (struct stop_exit){ NULL, NULL, 0, 0 };
-    }
-}
 
 void session_stop_at_once(bool on)
 {
     static const int sigs[2] = { SIGINT, SIGTERM };
 
     stop_at_once(NULL, NULL);
-    stop_exits_free();
+    for (size_t i = 0; i < 2; i++) {
+        free(stop_text[i]);
+        free(stop_json[i]);
+        stop_text[i] = stop_json[i] = NULL;
+    }
     if (!on)
         return;
     for (size_t i = 0; i < 2; i++) {
         char *what = xasprintf("stopped by SIG%s", sigabbrev_np(sigs[i]));
-        char *json = report_snapshot(what, EXIT_SIGNAL_BASE + sigs[i]);
 
-        stop_exits[i].text = xasprintf("setspn: %s\n", what);
-        stop_exits[i].text_len = strlen(stop_exits[i].text);
-        stop_exits[i].json = json;
-        stop_exits[i].json_len = json != NULL ? strlen(json) : 0;
+        stop_json[i] = report_snapshot(what, EXIT_SIGNAL_BASE + sigs[i]);
+        stop_text[i] = xasprintf("setspn: %s\n", what);
+        stop_exits[i] = (struct stop_exit){
+            stop_text[i], stop_json[i], strlen(stop_text[i]),
+            stop_json[i] != NULL ? strlen(stop_json[i]) : 0 };
         free(what);
     }
     stop_at_once(&stop_exits[0], &stop_exits[1]);

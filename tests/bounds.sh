@@ -107,7 +107,7 @@ for bd_sig in INT TERM; do
 	fi
 	t "stop: SIG$bd_sig while the batch input (a FIFO with no writer) is opened: the run ends at once"
 	if ((!_skip)); then
-		bd_stop "$bd_sig" timeout -s KILL 20 "$SETSPN" --batch "$bd_dir/fifo"
+		bd_stop "$bd_sig" "$SETSPN" --batch "$bd_dir/fifo"
 		bd_stopped "$bd_sig"
 	fi
 	t "stop: SIG$bd_sig while connecting to a DC that never answers (--timeout 0): the run ends at once"

@@ -151,7 +151,7 @@ static int stopped_wait(bool held)
             stop_hold(true);
             raise(SIGTERM);
         } else if (fork() == 0) {
-            usleep(300000);
+            nanosleep(&(struct timespec){ 0, 300000000 }, NULL);
             kill(getppid(), SIGTERM);
             _exit(0);
         }
