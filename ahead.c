@@ -437,16 +437,11 @@ static void read_group(struct conn *c, struct group *g)
 static struct group *resend(struct conn *c, struct ahead *a, struct group *g)
 {
     struct group *n = xcalloc(1, sizeof(*n));
-    size_t k = 0;
 
     n->sig = xstrdup(g->sig);
     n->base = xstrdup(g->base);
     n->attr = xstrdup(g->attr);
-    while (g->attrs[k] != NULL)
-        k++;
-    n->attrs = xcalloc(k + 1, sizeof(*n->attrs));
-    for (size_t i = 0; i < k; i++)
-        n->attrs[i] = xstrdup(g->attrs[i]);
+    n->attrs = attrs_dup(g->attrs);
     n->values = xcalloc(g->nvalues + 1, sizeof(*n->values));
     n->msgid = -1;
     n->last_job = g->last_job;
