@@ -51,7 +51,7 @@ ALL_LDFLAGS = $(LDFLAGS) $(SAN_LDFLAGS)
 
 CORE_OBJS := spn.o account.o filter.o quote.o status.o args.o output.o \
              scan.o batch.o report.o discover.o msg.o xalloc.o entry.o \
-             plan.o wire.o fold.o fixcmd.o bounded.o netlogon.o cldap.o
+             plan.o wire.o fold.o fixcmd.o bounded.o stop.o netlogon.o cldap.o
 OBJS      := setspn.o verbs.o verify.o resolve.o acctinfo.o ticket.o session.o ldap_ops.o search.o ahead.o page.o \
              conn.o connect.o creds.o locator.o ping.o $(CORE_OBJS)
 HEADERS   := $(wildcard *.h)
@@ -177,7 +177,10 @@ VALGRIND_ONLY ?= @(fixture*|no arguments*|unknown option*|$\
                  --verify of an exact duplicate*|--json --verify*|$\
                  --batch of --verify*|--verify with no ticket*|$\
                  --verify with a KDC and a DNS server*|$\
-                 --verify --keytab*)
+                 --verify --keytab*|stale: a batch*|$\
+                 limits: an ldaps:// server answering the bind*|$\
+                 limits: an ldaps:// server sending rootDSE*|$\
+                 invisible: -L and -Q*|invisible: -X*)
 
 check-valgrind:
 ifeq ($(SANITIZE),1)

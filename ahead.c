@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "filter.h"
 #include "fold.h"
@@ -13,6 +14,11 @@ struct single {
     char *key;
     int msgid;
     long job;
+    long sent_ms;
+    bool check;         /* a duplicate check: its search kept to redo */
+    char *base, *filter;
+    char **attrs;
+    int scope;
 };
 
 /* One OR search answering the equality searches of several lines. */
@@ -25,6 +31,8 @@ struct group {
     long last_job;
     int msgid;
     bool sent;
+    long sent_ms;       /* when it was sent: its answer is no newer */
+    bool check;         /* duplicate checks (on servicePrincipalName) */
     int state;          /* 0 unread, 1 exact, -1 of no use */
     LDAPMessage *res;
     struct held *held;  /* its entries and their values of attr */
@@ -57,8 +65,58 @@ struct ahead {
     struct group **g;
     size_t ng, cap_g;
     long job;
-    size_t sent, lines, used;
+    size_t sent, lines, used, resent;
 };
+
+static long now_ms(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Whether an answer asked for at sent_ms is too old to decide a write on. */
+static bool stale(long sent_ms)
+{
+    return now_ms() - sent_ms > AHEAD_FRESH_MS;
+}
+
+/* Whether a search on attr, or by filter, is a duplicate check: an SPN
+ * lookup.  (Account lookups are not re-asked: an account that changed
+ * meanwhile makes the write fail, not a duplicate.) */
+static bool is_check(const char *s)
+{
+    return strstr(s, "servicePrincipalName") != NULL;
+}
+
+static char **attrs_dup(char **attrs)
+{
+    size_t k = 0;
+    char **d;
+
+    while (attrs != NULL && attrs[k] != NULL)
+        k++;
+    d = xcalloc(k + 1, sizeof(*d));
+    for (size_t i = 0; i < k; i++)
+        d[i] = xstrdup(attrs[i]);
+    return d;
+}
+
+static void attrs_free(char **attrs)
+{
+    for (size_t i = 0; attrs != NULL && attrs[i] != NULL; i++)
+        free(attrs[i]);
+    free(attrs);
+}
+
+static void single_free(struct single *o)
+{
+    free(o->key);
+    free(o->base);
+    free(o->filter);
+    attrs_free(o->attrs);
+}
 
 char *ahead_key(const char *base, int scope, const char *filter,
                 char **attrs)
@@ -109,7 +167,7 @@ static void state_free(void *p)
     struct ahead *a = p;
 
     for (size_t i = 0; i < a->none; i++)
-        free(a->one[i].key);
+        single_free(&a->one[i]);
     for (size_t i = 0; i < a->nm; i++)
         member_free(&a->m[i]);
     for (size_t i = 0; i < a->ng; i++)
@@ -153,9 +211,14 @@ void ahead_search(struct conn *c, long job, const char *base, int scope,
         a->cap_one = a->cap_one ? a->cap_one * 2 : 64;
         a->one = xrealloc(a->one, a->cap_one * sizeof(*a->one));
     }
-    a->one[a->none++] = (struct single){ ahead_key(base, scope, filter,
-                                                   attrs),
-                                         msgid, job };
+    a->one[a->none++] = (struct single){
+        ahead_key(base, scope, filter, attrs), msgid, job, now_ms(),
+        is_check(filter), NULL, NULL, NULL, scope };
+    if (a->one[a->none - 1].check) {
+        a->one[a->none - 1].base = xstrdup(base);
+        a->one[a->none - 1].filter = xstrdup(filter);
+        a->one[a->none - 1].attrs = attrs_dup(attrs);
+    }
     a->sent++;
     a->lines++;
 }
@@ -172,6 +235,7 @@ static void send_group(struct conn *c, struct ahead *a, struct group *g)
     char *filter = filter_any(g->attr, g->values, g->nvalues);
 
     g->sent = true;
+    g->sent_ms = now_ms();
     if (send_first(c, g->base, LDAP_SCOPE_SUBTREE, filter, g->attrs,
                    &g->msgid))
         a->sent++;
@@ -202,6 +266,7 @@ static struct group *open_group(struct conn *c, struct ahead *a,
     g->sig = sig;
     g->base = xstrdup(base);
     g->attr = xstrdup(attr);
+    g->check = is_check(attr);
     while (attrs[k] != NULL)
         k++;
     g->attrs = xcalloc(k + 1, sizeof(*g->attrs));
@@ -278,7 +343,17 @@ int ahead_take(struct conn *c, const char *key)
         if (a->one[i].job == a->job && strcmp(a->one[i].key, key) == 0) {
             int msgid = a->one[i].msgid;
 
-            free(a->one[i].key);
+            if (a->one[i].check && stale(a->one[i].sent_ms)) {
+                struct single *o = &a->one[i];
+
+                if (conn_ld(c) != NULL)
+                    ldap_abandon_ext(conn_ld(c), msgid, NULL, NULL);
+                if (!send_first(c, o->base, o->scope, o->filter, o->attrs,
+                                &msgid))
+                    msgid = -1; /* the line searches for itself */
+                a->resent++;
+            }
+            single_free(&a->one[i]);
             memmove(&a->one[i], &a->one[i + 1],
                     (a->none - i - 1) * sizeof(*a->one));
             a->none--;
@@ -356,6 +431,52 @@ static void read_group(struct conn *c, struct group *g)
     }
 }
 
+/* A group sent too long ago for its lines still to come: the same search
+ * for their values again, in a new group that answers them in its place
+ * (the old one keeps the answers of the lines already run). */
+static struct group *resend(struct conn *c, struct ahead *a, struct group *g)
+{
+    struct group *n = xcalloc(1, sizeof(*n));
+
+    n->sig = xstrdup(g->sig);
+    n->base = xstrdup(g->base);
+    n->attr = xstrdup(g->attr);
+    n->attrs = attrs_dup(g->attrs);
+    n->values = xcalloc(g->nvalues + 1, sizeof(*n->values));
+    n->msgid = -1;
+    n->last_job = g->last_job;
+    n->check = true;
+    for (size_t i = 0; i < a->nm; i++) {
+        struct member *m = &a->m[i];
+
+        if (m->g != g || (m->taken && m->job != a->job))
+            continue;
+        m->g = n;
+        for (size_t v = 0; v < m->n; v++) {
+            bool again = false;
+
+            for (size_t w = 0; w < n->nvalues && !again; w++)
+                again = strcmp(n->values[w], m->values[v]) == 0;
+            if (!again)
+                n->values[n->nvalues++] = xstrdup(m->values[v]);
+        }
+    }
+    if (g->state == 0 && conn_ld(c) != NULL) /* never read: not wanted */
+        ldap_abandon_ext(conn_ld(c), g->msgid, NULL, NULL);
+    if (g->state == 0)
+        g->state = -1;
+    if (a->ng == a->cap_g) {
+        a->cap_g = a->cap_g ? a->cap_g * 2 : 8;
+        a->g = xrealloc(a->g, a->cap_g * sizeof(*a->g));
+    }
+    a->g[a->ng++] = n;
+    send_group(c, a, n);
+    if (n->state == 0) /* counted as asked again, not as sent ahead */
+        a->sent--;
+    a->resent++;
+    return n;
+}
+
 bool ahead_grouped(struct conn *c, const char *key, struct ahead_answer *out)
 {
     struct ahead *a = conn_ahead(c);
@@ -371,6 +492,8 @@ bool ahead_grouped(struct conn *c, const char *key, struct ahead_answer *out)
         m->taken = true;
         if (!g->sent)
             send_group(c, a, g);
+        else if (g->check && stale(g->sent_ms))
+            g = resend(c, a, g);
         if (g->state == 0)
             read_group(c, g);
         if (g->state < 0)
@@ -405,7 +528,7 @@ void ahead_job(struct conn *c, long job)
         /* sent for a line that did not need it after all */
         if (conn_ld(c) != NULL)
             ldap_abandon_ext(conn_ld(c), a->one[i].msgid, NULL, NULL);
-        free(a->one[i].key);
+        single_free(&a->one[i]);
     }
     a->none = n;
     n = 0;
@@ -429,6 +552,13 @@ void ahead_job(struct conn *c, long job)
         group_free(g);
     }
     a->ng = n;
+}
+
+size_t ahead_resent(struct conn *c)
+{
+    struct ahead *a = conn_ahead(c);
+
+    return a != NULL ? a->resent : 0;
 }
 
 size_t ahead_counts(struct conn *c, size_t *lines, size_t *used)

@@ -12,7 +12,8 @@
  * came back whole in one page, and every value in it and asked for is
  * plain ASCII, where the DC's equality is ASCII's, so each entry is known
  * to match the lines whose values it holds.  Otherwise the line searches
- * for itself.  Never prints.
+ * for itself.  A duplicate check's answer older than AHEAD_FRESH_MS is
+ * asked for again before its line uses it.  Never prints.
  */
 #ifndef SETSPN_AHEAD_H
 #define SETSPN_AHEAD_H
@@ -26,6 +27,13 @@
 
 /* Values asked for by one group search at most. */
 #define AHEAD_GROUP 64
+
+/* How old (since it was sent) the answer of a duplicate check sent ahead
+ * may be when its line takes it: an older one is asked for again (a
+ * group's for all of its lines still to come), so that the check decides
+ * a write on what the DC held at most this long before, as a lone -S's
+ * does. */
+#define AHEAD_FRESH_MS 250
 
 /* The key of a search: base, scope, filter and attributes.  Caller
  * frees. */
@@ -69,6 +77,10 @@ bool ahead_grouped(struct conn *c, const char *key, struct ahead_answer *a);
 /* The line now running: what was sent for earlier lines and not taken is
  * abandoned. */
 void ahead_job(struct conn *c, long job);
+
+/* Duplicate checks asked for again, being older than AHEAD_FRESH_MS (a
+ * group counts once). */
+size_t ahead_resent(struct conn *c);
 
 /* Searches sent ahead so far (a group counts once); *lines: line searches
  * they were for; *used: how many of those were answered from them. */

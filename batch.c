@@ -201,7 +201,7 @@ enum status batch_read(const char *path, bool idempotent, struct job **jobs,
                        strerror(errno));
         return ST_INVALID;
     }
-    for (ssize_t len; (len = getline(&line, &cap, f)) >= 0;) {
+    for (ssize_t len; (errno = 0, len = getline(&line, &cap, f)) >= 0;) {
         struct job j = { .line = ++lineno };
         char *err = read_line(line, (size_t)len, idempotent, &j);
 
@@ -223,9 +223,16 @@ enum status batch_read(const char *path, bool idempotent, struct job **jobs,
         *jobs = xrealloc(*jobs, (*njobs + 1) * sizeof(**jobs));
         (*jobs)[(*njobs)++] = j;
     }
-    if (ferror(f)) {
-        report_failure("cannot read batch file %s: %s", path,
-                       strerror(errno));
+    /* getline sets no error flag when memory runs out (ENOMEM): only
+     * end of file ends the input, anything else is an error, never a
+     * shorter batch. */
+    if (ferror(f) || !feof(f)) {
+        int e = errno != 0 ? errno : EIO;
+
+        report_failure("cannot read batch file %s%s: %s", path,
+                       e == ENOMEM ? " (a line too long for the memory)"
+                                   : "",
+                       strerror(e));
         st = ST_INVALID;
     }
     free(line);

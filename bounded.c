@@ -13,6 +13,8 @@
 #include <sys/prctl.h>
 #endif
 
+#include "msg.h"
+#include "stop.h"
 #include "xalloc.h"
 
 #define NULL_FIELD UINT32_MAX
@@ -26,26 +28,42 @@ static long ms_until(const struct timespec *end)
            + (end->tv_nsec - now.tv_nsec) / 1000000;
 }
 
-/* Reads the child's answer until end of file or the deadline. */
+/* Reads the child's answer until end of file, the deadline, a stop
+ * (SIGINT, SIGTERM: let through while waiting, whatever the caller holds,
+ * so the wait ends on one) or BOUNDED_MAX_ANSWER bytes. */
 static enum bounded_result read_answer(int fd, const struct timespec *end,
                                        char **buf, size_t *n)
 {
     size_t cap = 0;
+    sigset_t mask;
 
+    stop_wait_mask(&mask);
     for (;;) {
         struct pollfd p = { fd, POLLIN, 0 };
         long left = ms_until(end);
+        struct timespec ts;
         ssize_t got;
         int k;
 
+        if (stop_signal() != 0)
+            return BOUNDED_FAILED;
         if (left <= 0)
             return BOUNDED_TIMEOUT;
-        k = poll(&p, 1, left > 60000 ? 60000 : (int)left);
+        if (left > 60000)
+            left = 60000;
+        ts = (struct timespec){ left / 1000, (left % 1000) * 1000000 };
+        k = ppoll(&p, 1, &ts, &mask);
         if (k < 0 && errno != EINTR)
             return BOUNDED_FAILED;
         if (k <= 0)
-            continue; /* interrupted, or a minute gone: check the time */
+            continue; /* a signal, or a minute gone: check both */
         if (*n == cap) {
+            if (cap >= BOUNDED_MAX_ANSWER) {
+                warn("a child's answer passed %d MiB (the limit of what "
+                     "one may send): given up",
+                     BOUNDED_MAX_ANSWER >> 20);
+                return BOUNDED_FAILED;
+            }
             cap = cap ? cap * 2 : 4096;
             *buf = xrealloc(*buf, cap);
         }

@@ -3,7 +3,10 @@
  * 1.20 has no request timeout) and the resolver cannot be interrupted in
  * the middle of a request, so the call runs in a child process that writes
  * its answer to a pipe, and the child is killed when the time is up.  The
- * answer is a string of length-prefixed fields.  Nothing here prints.
+ * answer is a string of length-prefixed fields, of BOUNDED_MAX_ANSWER
+ * bytes at most.  A SIGINT or SIGTERM ends the wait (the child killed, the
+ * call failed: stop.h), also where the caller holds them.  Nothing here
+ * prints but the one line that says an answer passed its limit.
  */
 #ifndef SETSPN_BOUNDED_H
 #define SETSPN_BOUNDED_H
@@ -11,10 +14,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* What a child may send: its answers are a few names and a ticket, a few
+ * KB. */
+#define BOUNDED_MAX_ANSWER (1 << 20)
+
 enum bounded_result {
     BOUNDED_OK,       /* *answer holds the child's answer */
     BOUNDED_TIMEOUT,  /* no whole answer within the time: the child killed */
-    BOUNDED_FAILED,   /* the child died without a whole answer */
+    BOUNDED_FAILED,   /* the child died without a whole answer, sent more
+                       * than BOUNDED_MAX_ANSWER, or a stop came */
     BOUNDED_NO_CHILD  /* no pipe or child could be made: call it in-process */
 };
 

@@ -1,5 +1,6 @@
 #include "conn.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,24 @@ enum status conn_fail(struct conn *c, enum status st, const char *fmt, ...)
     return st;
 }
 
+bool conn_limit_messages(struct conn *c)
+{
+    Sockbuf *sb = NULL;
+    ber_len_t max = CONN_MAX_MESSAGE;
+
+    return ldap_get_option(c->ld, LDAP_OPT_SOCKBUF, &sb) == LDAP_OPT_SUCCESS
+           && sb != NULL
+           && ber_sockbuf_ctrl(sb, LBER_SB_OPT_SET_MAX_INCOMING, &max) == 1;
+}
+
+void conn_note_oversize(struct conn *c, int rc, int err)
+{
+    /* liblber's ber_get_next fails with ERANGE on a message past the
+     * socket buffer's maximum; libldap then calls the server down. */
+    if (rc == LDAP_SERVER_DOWN && err == ERANGE)
+        c->oversize = true;
+}
+
 enum status conn_fail_ldap(struct conn *c, enum status_op op, int rc,
                            char *diag, const char *what)
 {
@@ -31,6 +50,12 @@ enum status conn_fail_ldap(struct conn *c, enum status_op op, int rc,
     if (rc == LDAP_SERVER_DOWN || rc == LDAP_TIMEOUT
         || rc == LDAP_CONNECT_ERROR)
         c->lost = true;
+    if (c->oversize) {
+        c->oversize = false;
+        return conn_fail(c, ST_DIRECTORY, "%s: the server sent a message "
+                         "longer than %u MiB, the limit of one LDAP message: "
+                         "connection dropped", what, CONN_MAX_MESSAGE >> 20);
+    }
     return conn_fail(c, st, "%s: %s (%d)%s%s", what, ldap_err2string(rc), rc,
                      *d ? ": " : "", d);
 }

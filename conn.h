@@ -105,6 +105,20 @@ void conn_count_page(struct conn *conn, bool first);
 /* The first value of attr in e, malloc'd, or NULL. */
 char *conn_first_value(LDAP *ld, LDAPMessage *e, const char *attr);
 
+/* What one LDAP message from a server may be: liblber refuses a longer
+ * one when its length arrives, before reading it, and the connection is
+ * dropped.  A DC's largest is an entry with all its values (a Windows DC
+ * sends 1,500 values of an attribute at a time; a page of 1,000 -X entries
+ * is 1,000 messages): some hundred KB. */
+#define CONN_MAX_MESSAGE (16u << 20)
+
+/* Sets CONN_MAX_MESSAGE on the handle's connection; false if it could
+ * not be set. */
+bool conn_limit_messages(struct conn *conn);
+/* After a failed wait for an answer (rc, errno as the wait left it):
+ * whether it failed on CONN_MAX_MESSAGE, then said by conn_fail_ldap. */
+void conn_note_oversize(struct conn *conn, int rc, int err);
+
 /* Records a failure message; returns st. */
 enum status conn_fail(struct conn *conn, enum status st, const char *fmt,
                       ...) __attribute__((format(printf, 3, 4)));

@@ -24,6 +24,7 @@ struct conn {
     struct locator_result *located; /* the locator's findings, or NULL */
     bool tls;        /* ldaps:// or StartTLS */
     bool lost;       /* a request found the connection gone */
+    bool oversize;   /* ... on a message past CONN_MAX_MESSAGE */
     char *tls_desc;  /* "TLSv1.3 AES-256-GCM", for -v */
     unsigned ssf;    /* SASL SSF, or TLS SSF with TLS */
     unsigned pages;

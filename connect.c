@@ -1,6 +1,7 @@
 #include "conn.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -260,6 +261,7 @@ static enum status sasl_bind(struct conn *c, unsigned min_ssf)
 
     rc = ldap_sasl_interactive_bind_s(c->ld, NULL, "GSSAPI", NULL, NULL,
                                       LDAP_SASL_QUIET, quiet_interact, NULL);
+    conn_note_oversize(c, rc, errno);
     if (rc != LDAP_SUCCESS)
         return bind_failed(c, rc, "SASL GSSAPI", NULL);
     if (c->tls)
@@ -292,6 +294,7 @@ static enum status simple_bind(struct conn *c, const char *dn,
     c->principal = xstrdup(dn);
     rc = ldap_sasl_bind_s(c->ld, dn, LDAP_SASL_SIMPLE, &cred, NULL, NULL,
                           NULL);
+    conn_note_oversize(c, rc, errno);
     if (rc != LDAP_SUCCESS)
         return bind_failed(c, rc, "simple", NULL);
     return tls_strength(c, min_ssf);
@@ -308,22 +311,69 @@ char *conn_first_value(LDAP *ld, LDAPMessage *e, const char *attr)
     return r;
 }
 
+/* Reads the rootDSE's answer one message at a time: a server that sends
+ * entries without end is cut at the second, not kept in memory. */
+static int rootdse_answer(struct conn *c, int msgid, LDAPMessage **res)
+{
+    struct timeval tv = { c->timeout, 0 };
+    int rc = LDAP_SUCCESS;
+
+    for (;;) {
+        LDAPMessage *m = NULL;
+        int got = ldap_result(c->ld, msgid, LDAP_MSG_ONE,
+                              c->timeout ? &tv : NULL, &m), err = errno;
+
+        if (got <= 0) {
+            if (got == 0)
+                rc = LDAP_TIMEOUT;
+            else
+                ldap_get_option(c->ld, LDAP_OPT_RESULT_CODE, &rc);
+            conn_note_oversize(c, rc, err);
+            break;
+        }
+        if (got == LDAP_RES_SEARCH_ENTRY && *res == NULL) {
+            *res = m;
+            continue;
+        }
+        if (got == LDAP_RES_SEARCH_RESULT) {
+            if (ldap_parse_result(c->ld, m, &rc, NULL, NULL, NULL, NULL, 1)
+                != LDAP_SUCCESS)
+                rc = LDAP_DECODING_ERROR;
+            return rc;
+        }
+        ldap_msgfree(m);
+        if (got == LDAP_RES_SEARCH_ENTRY) {
+            rc = LDAP_SIZELIMIT_EXCEEDED; /* a base search: one entry */
+            break;
+        }
+    }
+    ldap_abandon_ext(c->ld, msgid, NULL, NULL);
+    return rc == LDAP_SUCCESS ? LDAP_OTHER : rc;
+}
+
 static enum status read_rootdse(struct conn *c)
 {
     char *attrs[] = { A_DEFAULT_NC, A_CONFIG_NC, A_ROOT_NC, NULL };
     LDAPMessage *res = NULL, *e;
     struct timeval tv = { c->timeout, 0 };
     enum status st = ST_OK;
-    int rc;
+    int rc, msgid;
 
-    rc = ldap_search_ext_s(c->ld, "", LDAP_SCOPE_BASE, "(objectClass=*)",
-                           attrs, 0, NULL, NULL, c->timeout ? &tv : NULL, 1,
-                           &res);
+    rc = ldap_search_ext(c->ld, "", LDAP_SCOPE_BASE, "(objectClass=*)",
+                         attrs, 0, NULL, NULL, c->timeout ? &tv : NULL, 1,
+                         &msgid);
+    if (rc == LDAP_SUCCESS)
+        rc = rootdse_answer(c, msgid, &res);
+    if (rc == LDAP_SIZELIMIT_EXCEEDED) {
+        st = conn_fail(c, ST_DIRECTORY, "%s sent more than one rootDSE "
+                                        "entry: not a DC", c->uri);
+        goto done;
+    }
     if (rc != LDAP_SUCCESS) {
         st = conn_fail_ld(c, OP_READ, rc, "reading the rootDSE");
         goto done;
     }
-    e = ldap_first_entry(c->ld, res);
+    e = res;
     if (e != NULL) {
         c->base = conn_first_value(c->ld, e, "defaultNamingContext");
         c->config = conn_first_value(c->ld, e, "configurationNamingContext");
@@ -378,6 +428,9 @@ static enum status connect_one(struct conn *c, const char *uri,
     if (rc != LDAP_SUCCESS)
         return conn_fail(c, ST_INVALID, "bad LDAP URI '%s': %s", uri,
                     ldap_err2string(rc));
+    if (!conn_limit_messages(c))
+        return conn_fail(c, ST_DIRECTORY, "cannot limit the size of LDAP "
+                                          "messages from %s", uri);
     /* A referral would make libldap bind anonymously elsewhere. */
     if (ldap_set_option(c->ld, LDAP_OPT_PROTOCOL_VERSION, &version)
         || ldap_set_option(c->ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF)

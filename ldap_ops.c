@@ -276,6 +276,7 @@ static enum status modify_one(struct conn *c, const char *dn, int op,
                          &res);
         rc = rc == 0 ? LDAP_TIMEOUT : rc < 0 ? LDAP_SERVER_DOWN
                                              : LDAP_SUCCESS;
+        conn_note_oversize(c, rc, errno);
     }
     if (rc != LDAP_SUCCESS && sent) {
         /* The request left; its answer did not come: the DC may have

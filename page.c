@@ -1,5 +1,6 @@
 #include "page.h"
 
+#include <errno.h>
 #include <sys/time.h>
 
 static char OID_PAGED[] = LDAP_CONTROL_PAGEDRESULTS;
@@ -29,7 +30,7 @@ int page_wait(struct conn *c, int msgid, LDAPMessage **res)
 {
     struct timeval tv = { conn_timeout(c), 0 };
     int rc = ldap_result(conn_ld(c), msgid, LDAP_MSG_ALL,
-                         conn_timeout(c) ? &tv : NULL, res);
+                         conn_timeout(c) ? &tv : NULL, res), err = errno;
 
     if (rc > 0)
         return LDAP_SUCCESS; /* the result code is parsed from *res */
@@ -40,6 +41,7 @@ int page_wait(struct conn *c, int msgid, LDAPMessage **res)
     }
     rc = LDAP_OTHER;
     ldap_get_option(conn_ld(c), LDAP_OPT_RESULT_CODE, &rc);
+    conn_note_oversize(c, rc, err);
     return rc;
 }
 

@@ -90,7 +90,11 @@ static size_t safe_char(const unsigned char *p, size_t rem)
         || (cp >= 0x80 && cp <= 0x9f)            /* C1 controls */
         || (cp >= 0x202a && cp <= 0x202e)        /* bidi embeddings */
         || (cp >= 0x2066 && cp <= 0x2069)        /* bidi isolates */
-        || cp == 0x200e || cp == 0x200f)         /* direction marks */
+        || cp == 0x200e || cp == 0x200f          /* direction marks */
+        || cp == 0x061c                          /* Arabic letter mark */
+        || (cp >= 0x200b && cp <= 0x200d)        /* zero-width */
+        || cp == 0x2060 || cp == 0xfeff          /* word joiners, BOM */
+        || cp == 0x2028 || cp == 0x2029)         /* line, paragraph sep */
         return 0;
     return more + 1;
 }

@@ -19,7 +19,9 @@ bool quote_utf8_valid(const char *s);
  * Directory data (values, DNs) and server messages in text output.
  *
  * A "safe" character is printable ASCII, or a well-formed UTF-8 sequence
- * that is not a C1 control or a bidirectional formatting character.  A
+ * that is not a C1 control, a bidirectional formatting character
+ * (U+061C, U+200E-F, U+202A-E, U+2066-9), an invisible one (U+200B-D,
+ * U+2060, U+FEFF) or a line or paragraph separator (U+2028-9).  A
  * value is plain when it is all safe characters and holds no "\x": a
  * plain value is printed as it is.  Any other value is printed in its
  * escaped form: safe characters as they are, every other byte and every

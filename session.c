@@ -14,27 +14,15 @@
 #include "msg.h"
 #include "quote.h"
 #include "report.h"
+#include "stop.h"
 #include "wire.h"
 #include "xalloc.h"
 
 /* ------------------------------------------------------------- signals */
 
-static volatile sig_atomic_t stop_signal;
-
-static void on_stop(int sig)
-{
-    if (stop_signal == 0)
-        stop_signal = sig;
-}
-
 void session_hold_signals(bool hold)
 {
-    sigset_t set;
-
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    sigprocmask(hold ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
+    stop_hold(hold);
 }
 
 void session_signals_init(void)
@@ -45,24 +33,42 @@ void session_signals_init(void)
     sa.sa_handler = SIG_IGN;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGPIPE, &sa, NULL);
-    sa.sa_handler = on_stop;
-    sa.sa_flags = SA_RESTART;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    stop_init();
 }
 
 int session_stop_signal(void)
 {
-    sigset_t pending;
+    return stop_signal();
+}
 
-    if (stop_signal == 0 && sigpending(&pending) == 0) {
-        /* held back: a read (-Q, -X) stops at the next entry */
-        if (sigismember(&pending, SIGTERM) == 1)
-            return SIGTERM;
-        if (sigismember(&pending, SIGINT) == 1)
-            return SIGINT;
+/* What a signal that ends the run at once writes, one for each signal
+ * (the strings owned here, the records pointing at them). */
+static char *stop_text[2], *stop_json[2];
+static struct stop_exit stop_exits[2];
+
+void session_stop_at_once(bool on)
+{
+    static const int sigs[2] = { SIGINT, SIGTERM };
+
+    stop_at_once(NULL, NULL);
+    for (size_t i = 0; i < 2; i++) {
+        free(stop_text[i]);
+        free(stop_json[i]);
+        stop_text[i] = stop_json[i] = NULL;
     }
-    return stop_signal;
+    if (!on)
+        return;
+    for (size_t i = 0; i < 2; i++) {
+        char *what = xasprintf("stopped by SIG%s", sigabbrev_np(sigs[i]));
+
+        stop_json[i] = report_snapshot(what, EXIT_SIGNAL_BASE + sigs[i]);
+        stop_text[i] = xasprintf("setspn: %s\n", what);
+        stop_exits[i] = (struct stop_exit){
+            stop_text[i], stop_json[i], strlen(stop_text[i]),
+            stop_json[i] != NULL ? strlen(stop_json[i]) : 0 };
+        free(what);
+    }
+    stop_at_once(&stop_exits[0], &stop_exits[1]);
 }
 
 /* ------------------------------------------------------------ deadline */
@@ -136,10 +142,20 @@ static enum status open_within_deadline(struct session *s, struct conn *c,
                                         const char *what)
 {
     enum status st;
+    sigset_t mask, old;
 
+    /* A stop asked for already, or while connecting (nothing is half
+     * done then, whatever the command): the run ends, at once. */
+    if (stop_signal() != 0)
+        return ST_INTERRUPTED;
+    session_stop_at_once(true);
+    stop_wait_mask(&mask);
+    sigprocmask(SIG_SETMASK, &mask, &old);
     arm_deadline(s->o->timeout, what);
     st = conn_open(c, co);
     disarm_deadline();
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    session_stop_at_once(false);
     return st;
 }
 
@@ -147,6 +163,8 @@ static enum status open_within_deadline(struct session *s, struct conn *c,
 
 enum status session_fail(struct conn *conn, enum status st)
 {
+    if (st == ST_INTERRUPTED) /* said by whoever stops the run */
+        return st;
     report_failure("%s", conn_error(conn));
     return st;
 }

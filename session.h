@@ -47,6 +47,10 @@ void session_signals_init(void);
 void session_hold_signals(bool hold);
 /* The signal that asked the run to stop (or that is held), or 0. */
 int session_stop_signal(void);
+/* While on, a SIGINT or SIGTERM ends the run at once: "stopped by SIGx"
+ * on stderr, the JSON document so far on stdout (--json), exit 128 + its
+ * number.  For waits with nothing to finish: reading the batch input. */
+void session_stop_at_once(bool on);
 
 /* Connects and binds to the DC, within the deadline; a writable one
  * when the run writes.  Takes the password (malloc'd, or NULL) and wipes

@@ -156,7 +156,14 @@ static int run_jobs(struct verbs *v, const struct job *jobs, size_t n,
         size_t lines, used, sent = ahead_counts(v->s->conn, &lines, &used);
 
         verbs_line(v, LONG_MAX); /* what was not used */
-        if (v->s->o->verbose)
+        size_t again = ahead_resent(v->s->conn);
+
+        if (v->s->o->verbose && again > 0)
+            warn("batch: %zu search(es) sent ahead for %zu line search(es), "
+                 "%zu answered from them; %zu duplicate check(s) older than "
+                 "%d ms asked again", sent, lines, used, again,
+                 AHEAD_FRESH_MS);
+        else if (v->s->o->verbose)
             warn("batch: %zu search(es) sent ahead for %zu line search(es), "
                  "%zu answered from them", sent, lines, used);
     }
@@ -266,7 +273,10 @@ int main(int argc, char *argv[])
     setvbuf(stdout, NULL, _IOLBF, 0);
     v.progress = !o.req.no_progress && isatty(STDERR_FILENO);
 
+    /* Opening and reading the input (a FIFO, a pipe) may wait for ever. */
+    session_stop_at_once(true);
     st = read_jobs(&o, &jobs, &njobs);
+    session_stop_at_once(false);
     if (o.simple || o.principal != NULL || o.keytab != NULL)
         creds_no_core(); /* a password or key will be in memory */
     if (st == ST_OK && o.keytab != NULL) {

@@ -157,6 +157,48 @@ if [[ -z $ONLY || "ansible: " == *$ONLY* || $ONLY == *ansible* ]]; then
 	ans_play exact.yml -e first=false
 	[[ $ans_rc == 0 && $ans_changed == 0 ]] || ans_show "exact twice"
 
+	# A DC stores no value that is not UTF-8 (Samba cannot even index
+	# one): the scripted server serves one.
+	t "ansible: a value that is not UTF-8 is compared by its bytes and reported in its escaped form"
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$ans_dir/key.pem" -out "$ans_dir/cert.pem" \
+		-days 2 -subj /CN=fakeldap -addext "subjectAltName=IP:127.0.0.1" >/dev/null 2>&1
+	printf 'secret\n' >"$ans_dir/pw"
+	chmod 600 "$ans_dir/pw"
+	printf '{"entries": [{"dn": "CN=WEB01,CN=Computers,DC=spn,DC=test", "attrs": {"objectClass": ["computer"], "sAMAccountName": ["WEB01$"], "servicePrincipalName": ["HOST/web01", {"hex": "%s"}]}}]}\n' \
+		"$(printf 'HTTP/ans-bad\xff.spn.test' | od -An -tx1 | tr -d ' \n')" >"$ans_dir/fake.json"
+	python3 tests/fakeldap/fakeldap.py --scenario "$ans_dir/fake.json" --tls "$ans_dir/cert.pem" "$ans_dir/key.pem" \
+		--port 0 --port-file "$ans_dir/port" --log "$ans_dir/fake.log" --max-seconds 120 >/dev/null 2>&1 &
+	ans_fake=$!
+	for _ in $(seq 100); do [[ -s $ans_dir/port ]] && break; sleep 0.1; done
+	ans_fakeopts="        uri: ldaps://127.0.0.1:$(cat "$ans_dir/port" 2>/dev/null)
+        cacert: $ans_dir/cert.pem
+        bind_dn: CN=admin,DC=spn,DC=test
+        password_file: $ans_dir/pw"
+	ans_pb bytes1.yml "    - setspn:
+        name: WEB01
+        spns: [HOST/web01]
+$ans_fakeopts"
+	ans_play bytes1.yml
+	[[ $ans_rc == 0 && $ans_changed == 0 ]] || ans_show "present beside a value that is not UTF-8"
+	ans_pb bytes2.yml "    - setspn:
+        name: WEB01
+        state: exact
+        spns: [HOST/web01]
+$ans_fakeopts
+      register: r
+    - assert:
+        that:
+          - r.changed
+          - 'r.removed == [\"HTTP/ans-bad\\\\xff.spn.test\"]'
+          - 'r.spns == [\"HOST/web01\"]'"
+	ans_play bytes2.yml --diff
+	[[ $ans_rc == 0 && $ans_changed == 1 ]] || ans_show "exact removing a value that is not UTF-8"
+	[[ $ans_out == *'-HTTP/ans-bad\xff.spn.test'* ]] || _fail "--diff does not show the escaped form" "$ans_out"
+	v=$(jq -c 'select(.op == "modify") | [.result, .mods[0].op]' "$ans_dir/fake.log" 2>/dev/null | paste -sd ' ')
+	same "the modifies" "$v" '[0,"delete"]'
+	kill "$ans_fake" 2>/dev/null
+	wait "$ans_fake" 2>/dev/null
+
 	t "ansible: a duplicate fails naming the holder, and nothing is written"
 	ans_pb dup.yml '    - setspn:
         name: ANSWEB

@@ -100,6 +100,8 @@ fi
 . tests/locator.sh
 # shellcheck source=tests/hostile.sh
 . tests/hostile.sh
+# shellcheck source=tests/bounds.sh
+. tests/bounds.sh
 # shellcheck source=tests/robust.sh
 . tests/robust.sh
 # shellcheck source=tests/completion.sh

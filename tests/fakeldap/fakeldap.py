@@ -304,7 +304,7 @@ class Server:
             new = {k: list(v) for k, v in e.attrs.items()}
             for m in mods:
                 key = next((k for k in new if k.lower() == m['type'].lower()), m['type'])
-                cur, vs = new.get(key, []), [v.encode() for v in m['values']]
+                cur, vs = new.get(key, []), [v.encode('utf-8', 'surrogateescape') for v in m['values']]
                 if m['op'] == 'add':
                     for v in vs:
                         if v.lower() in [c.lower() for c in cur]: return 20, '00002083: AtrErr: value exists'
@@ -407,7 +407,7 @@ class Conn:
                     x = children(ch)
                     if op == 'modify': mop, x = ['add', 'delete', 'replace'][dint(x[0][1]) % 3], children(x[1][1])
                     else: mop = 'add'
-                    rec['mods'].append({'op': mop, 'type': x[0][1].decode(), 'values': [y.decode('utf-8', 'replace') for _, y in children(x[1][1])]})
+                    rec['mods'].append({'op': mop, 'type': x[0][1].decode(), 'values': [y.decode('utf-8', 'surrogateescape') for _, y in children(x[1][1])]})
         elif op == 'extended':
             rec['name'] = c[0][1].decode()
         o = srv.override(rec, self.n)

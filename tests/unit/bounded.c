@@ -4,11 +4,15 @@
  */
 #include "unit.h"
 
+#include <signal.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "bounded.h"
+#include "stop.h"
 
 static double now(void)
 {
@@ -91,11 +95,92 @@ static void bounded_gives_up(void **state)
     assert_null(answer);
 }
 
+static void floods(void *arg, struct bounded_out *out)
+{
+    static char chunk[65536];
+
+    (void)arg;
+    while (!out->failed)
+        bounded_put(out, chunk, sizeof(chunk));
+}
+
+struct flood_call {
+    enum bounded_result r;
+    char *answer;
+    size_t len;
+};
+
+static void run_flood(void *ctx)
+{
+    struct flood_call *f = ctx;
+
+    f->r = bounded_run(30, floods, NULL, &f->answer, &f->len);
+}
+
+/* A child that sends without end is cut at BOUNDED_MAX_ANSWER, and says
+ * so. */
+static void bounded_caps_answer(void **state)
+{
+    struct flood_call f = { BOUNDED_OK, (char *)"x", 7 };
+    double t0 = now();
+    char *err;
+
+    (void)state;
+    err = unit_capture(STDERR_FILENO, run_flood, &f);
+    assert_int_equal(f.r, BOUNDED_FAILED);
+    assert_null(f.answer);
+    assert_true(now() - t0 < 10);
+    assert_non_null(strstr(err, "passed 1 MiB"));
+    free(err);
+}
+
+/* In a child of the test (the stop is for good): a SIGTERM, held back
+ * (pending) or sent while waiting, ends the wait; 0 if it did, in time. */
+static int stopped_wait(bool held)
+{
+    pid_t pid = fork();
+    int status = 0;
+
+    if (pid == 0) {
+        char *answer = NULL;
+        size_t len = 0;
+        double t0;
+
+        stop_init();
+        if (held) {
+            stop_hold(true);
+            raise(SIGTERM);
+        } else if (fork() == 0) {
+            nanosleep(&(struct timespec){ 0, 300000000 }, NULL);
+            kill(getppid(), SIGTERM);
+            _exit(0);
+        }
+        t0 = now();
+        _exit(bounded_run(30, sleeps, NULL, &answer, &len) == BOUNDED_FAILED
+                      && answer == NULL && stop_signal() == SIGTERM
+                      && now() - t0 < 5
+                  ? 0
+                  : 1);
+    }
+    while (waitpid(pid, &status, 0) < 0)
+        ;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 99;
+}
+
+static void bounded_stops(void **state)
+{
+    (void)state;
+    assert_int_equal(stopped_wait(true), 0);
+    assert_int_equal(stopped_wait(false), 0);
+}
+
 int unit_bounded(void)
 {
     static const struct CMUnitTest tests[] = {
         cmocka_unit_test(bounded_fields),
         cmocka_unit_test(bounded_gives_up),
+        cmocka_unit_test(bounded_caps_answer),
+        cmocka_unit_test(bounded_stops),
     };
 
     return cmocka_run_group_tests_name("bounded", tests, NULL, NULL);

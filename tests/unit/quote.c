@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "quote.h"
+#include "xalloc.h"
 
 static void utf8_edges(void **state)
 {
@@ -134,6 +135,50 @@ static void display_escapes_controls_nul_and_bad_utf8(void **state)
     free(q);
 }
 
+/* Characters that draw nothing or break a line: two values that differ
+ * only by them would look the same on screen. */
+static void display_escapes_invisible_characters(void **state)
+{
+    static const struct { const char *utf8, *escaped; } cases[] = {
+        { "\xe2\x80\xa8", "\\xe2\\x80\\xa8" }, /* U+2028 line separator */
+        { "\xe2\x80\xa9", "\\xe2\\x80\\xa9" }, /* U+2029 paragraph sep. */
+        { "\xe2\x80\x8b", "\\xe2\\x80\\x8b" }, /* U+200B zero-width space */
+        { "\xe2\x80\x8c", "\\xe2\\x80\\x8c" }, /* U+200C ZWNJ */
+        { "\xe2\x80\x8d", "\\xe2\\x80\\x8d" }, /* U+200D ZWJ */
+        { "\xe2\x81\xa0", "\\xe2\\x81\\xa0" }, /* U+2060 word joiner */
+        { "\xef\xbb\xbf", "\\xef\\xbb\\xbf" }, /* U+FEFF BOM */
+        { "\xd8\x9c", "\\xd8\\x9c" },          /* U+061C Arabic letter mark */
+        { "\xe2\x80\xaa", "\\xe2\\x80\\xaa" }, /* U+202A LRE */
+        { "\xe2\x80\xae", "\\xe2\\x80\\xae" }, /* U+202E RLO */
+        { "\xe2\x81\xa6", "\\xe2\\x81\\xa6" }, /* U+2066 LRI */
+        { "\xe2\x81\xa9", "\\xe2\\x81\\xa9" }, /* U+2069 PDI */
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *v = xasprintf("HTTP/web%s01", cases[i].utf8);
+        char *want = xasprintf("HTTP/web%s01", cases[i].escaped);
+        char *q = quote_display(v, strlen(v)), *m = quote_message(v), *raw;
+        size_t len = 0;
+
+        assert_false(quote_plain(v, strlen(v)));
+        assert_string_equal(q, want);
+        assert_string_equal(m, want);
+        raw = quote_unescape(q, &len);
+        assert_non_null(raw);
+        assert_int_equal(len, strlen(v));
+        assert_memory_equal(raw, v, len);
+        free(raw);
+        free(m);
+        free(q);
+        free(want);
+        free(v);
+    }
+    /* their neighbours stay: U+2027, U+202F, U+205F, U+FEFE */
+    assert_true(quote_plain("a\xe2\x80\xa7" "b\xe2\x80\xaf" "c\xe2\x81\x9f"
+                            "d\xef\xbb\xbe", 16));
+}
+
 static void unescape_inverts_display(void **state)
 {
     static const struct { const char *v; size_t len; } cases[] = {
@@ -210,6 +255,7 @@ int unit_quote(void)
         cmocka_unit_test(quoting),
         cmocka_unit_test(display_plain_is_unchanged),
         cmocka_unit_test(display_escapes_controls_nul_and_bad_utf8),
+        cmocka_unit_test(display_escapes_invisible_characters),
         cmocka_unit_test(unescape_inverts_display),
         cmocka_unit_test(unescape_rejects_non_forms),
         cmocka_unit_test(message_keeps_one_line),

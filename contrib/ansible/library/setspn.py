@@ -189,6 +189,7 @@ batch:
   elements: str
 """
 
+import base64
 import json
 import os
 import shlex
@@ -227,7 +228,7 @@ def op_errors(doc):
     for op in doc.get("operations", []):
         if op.get("status") in ("invalid", "not-found", "error") or (
                 op.get("error") and op.get("status") != "conflict"):
-            where = op.get("spn") or op.get("account") or ""
+            where = value_text(op.get("spn") or op.get("account") or "")
             msgs.append("%s%s" % ("%s: " % where if where else "", op.get("error") or op.get("status")))
     return msgs
 
@@ -237,7 +238,8 @@ def conflicts(doc):
     found = {}
     for op in doc.get("operations", []):
         if op.get("status") == "conflict":
-            found[op.get("spn", "")] = [h.get("dn", "") for h in op.get("holders", [])]
+            found[value_text(op.get("spn", ""))] = [value_text(h.get("dn", ""))
+                                                    for h in op.get("holders", [])]
     return found
 
 
@@ -253,33 +255,54 @@ def list_spns(module, base, kind, name, env):
     if rc != 0 or not ops or ops[0].get("status") != "ok":
         msgs = op_errors(doc) or ["setspn -L exited %d" % rc]
         raise SetspnError("cannot list the SPNs of %s: %s" % (name, "; ".join(msgs)), rc=rc)
-    return ops[0].get("dn", ""), list(ops[0].get("spns") or [])
+    return value_text(ops[0].get("dn", "")), list(ops[0].get("spns") or [])
+
+
+def value_text(v):
+    """A value of setspn's JSON as text: a UTF-8 value as it is; any other
+    comes as {"escaped", "base64"} (setspn(1), JSON OUTPUT) and is shown,
+    and given back to setspn, in its escaped form."""
+    if isinstance(v, dict):
+        return str(v.get("escaped", ""))
+    return v
+
+
+def value_key(v):
+    """What values are compared by: a UTF-8 value by its letters in any
+    case (the DC's equality), any other by its exact bytes."""
+    if isinstance(v, dict):
+        try:
+            return ("bytes", base64.b64decode(v.get("base64", ""), validate=True))
+        except (TypeError, ValueError):
+            return ("escaped", str(v.get("escaped", "")))
+    return ("text", v.lower())
 
 
 def plan(current, wanted, state):
-    """(to_add, to_remove): to_remove as the account spells them."""
+    """(to_add, to_remove): to_remove as the account spells them (the
+    escaped form for a value that is not UTF-8)."""
     seen = set()
     desired = []
     for s in wanted:
-        if s.lower() not in seen:
-            seen.add(s.lower())
+        if value_key(s) not in seen:
+            seen.add(value_key(s))
             desired.append(s)
     have = {}
-    for s in current:
-        have.setdefault(s.lower(), []).append(s)
-    to_add = [s for s in desired if s.lower() not in have] if state in ("present", "exact") else []
+    for v in current:
+        have.setdefault(value_key(v), []).append(value_text(v))
+    to_add = [s for s in desired if value_key(s) not in have] if state in ("present", "exact") else []
     to_remove = []
     if state == "absent":
         for s in desired:
-            to_remove.extend(have.get(s.lower(), []))
+            to_remove.extend(have.get(value_key(s), []))
     elif state == "exact":
-        for s in current:
-            if s.lower() not in seen:
-                to_remove.append(s)
+        for v in current:
+            if value_key(v) not in seen:
+                to_remove.append(value_text(v))
         # A value held twice in different letter case: keep one spelling,
         # the one asked for if the account has it.
         for s in desired:
-            spellings = have.get(s.lower(), [])
+            spellings = have.get(value_key(s), [])
             if len(spellings) > 1:
                 keep = s if s in spellings else spellings[0]
                 dropped = list(spellings)
@@ -384,8 +407,9 @@ def main():
                 f.write(p["password"] + "\n")
             base += ["--password-file", pwfile]
 
-        dn, before = list_spns(module, base, kind, name, env)
-        to_add, to_remove = plan(before, p["spns"], p["state"])
+        dn, current = list_spns(module, base, kind, name, env)
+        to_add, to_remove = plan(current, p["spns"], p["state"])
+        before = [value_text(v) for v in current]
         result["dn"] = dn
         predicted = after_list(before, to_add, to_remove)
         if module._diff:
@@ -420,8 +444,8 @@ def main():
             module.fail_json(msg="setspn --dry-run failed (exit %d): %s"
                              % (rc, "; ".join(op_errors(doc)) or "see setspn"), **result)
         ops = doc.get("operations", [])
-        result["added"] = [op["spn"] for op in ops if op.get("status") == "added"]
-        result["removed"] = [op["spn"] for op in ops if op.get("status") == "removed"]
+        result["added"] = [value_text(op["spn"]) for op in ops if op.get("status") == "added"]
+        result["removed"] = [value_text(op["spn"]) for op in ops if op.get("status") == "removed"]
         if module.check_mode:
             result["changed"] = bool(result["added"] or result["removed"])
             result["spns"] = predicted
@@ -429,8 +453,8 @@ def main():
 
         rc, doc = run_setspn(module, base, ["--idempotent", "--stop-on-error", "--batch", batch], env)
         ops = doc.get("operations", [])
-        result["added"] = [op["spn"] for op in ops if op.get("status") == "added"]
-        result["removed"] = [op["spn"] for op in ops if op.get("status") == "removed"]
+        result["added"] = [value_text(op["spn"]) for op in ops if op.get("status") == "added"]
+        result["removed"] = [value_text(op["spn"]) for op in ops if op.get("status") == "removed"]
         result["changed"] = bool(result["added"] or result["removed"])
         found = conflicts(doc)
         if found:
@@ -442,6 +466,7 @@ def main():
             module.fail_json(msg="setspn failed (exit %d): %s"
                              % (rc, "; ".join(op_errors(doc)) or "see setspn"), **result)
         dn, after = list_spns(module, base, kind, name, env)
+        after = [value_text(v) for v in after]
         result["spns"] = after
         if module._diff:
             result["diff"]["after"] = sorted_lines(after)
