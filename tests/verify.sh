@@ -353,5 +353,58 @@ wait "$v_hole_pid" 2>/dev/null
 out_has "FAIL ticket  no ticket for HTTP/vfyexch01.spn.test: the KDC did not answer within"
 ((v_secs < 15)) || _fail "took $v_secs s with --timeout 30 --max-time 3"
 
+# ------------------------------------------- hostile names in fix lines
+# Each fix line must name exactly the account it is about, whatever its
+# sAMAccountName: run, it must write to that account and no other (a decoy
+# whose name the hostile one could be read as stands beside each).
+# vhostile SAM KIND DNSHOST: an account with that sAMAccountName.
+vhostile() {
+	local sam=$1 kind=$2 host=$3 cn=${4:-vh-$RANDOM}
+	if [[ $kind == computer ]]; then
+		printf 'dn: CN=%s,%s\nobjectClass: computer\nsAMAccountName:: %s\ndNSHostName: %s\nuserAccountControl: 4096\nunicodePwd:: %s\n' \
+			"$cn" "$C" "$(printf '%s' "$sam" | base64 -w0)" "$host" "$(vpw "$cn")"
+	else
+		printf 'dn: CN=%s,%s\nobjectClass: user\nsAMAccountName:: %s\nuserAccountControl: 512\nunicodePwd:: %s\n' \
+			"$cn" "$U" "$(printf '%s' "$sam" | base64 -w0)" "$(vpw "$cn")"
+	fi | ldapadd -Q -Y GSSAPI -H "$TESTDC_URI" >/dev/null
+}
+vcomputer VHDC1
+vhostile 'VHDC1$x$' computer vhmid.spn.test VHMID
+vuser vhadm
+vhostile 'vhadm@spn.test' user "" VHADMAT
+vhostile '--dry-run' user "" VHDRY
+vhostile '-vhneg' user "" VHNEG
+t "--verify: an account inferred by dNSHostName whose name is VHDC1\$x\$: the fix writes to it, not to VHDC1"
+vrun --verify MSSQLSvc/vhmid.spn.test
+rc 1
+out_has "CN=VHMID,$C is inferred, not named: its dNSHostName is vhmid.spn.test"
+out_has "fix: setspn -S -- MSSQLSvc/vhmid.spn.test 'VHDC1\$x\$'"
+apply_fix "$(fixes)"
+same "on the hostile account" "$(spns "CN=VHMID,$C")" "MSSQLSvc/vhmid.spn.test"
+same "not on the decoy" "$(spns "CN=VHDC1,$C")" ""
+# A fix names an account other than the one typed: a holder to move off.
+for vh in 'VHADMAT:vhadm@spn.test:vhadm' 'VHDRY:--dry-run:' 'VHNEG:-vhneg:'; do
+	IFS=: read -r vh_cn vh_sam vh_decoy <<<"$vh"
+	t "--verify: a holder whose sAMAccountName is $vh_sam: the -D fix names exactly it"
+	printf 'dn: CN=%s,%s\nchangetype: modify\nadd: servicePrincipalName\nservicePrincipalName: HTTP/%s.spn.test\n' "$vh_cn" "$U" "${vh_cn,,}" | lmodify
+	[[ -z $vh_decoy ]] || printf 'dn: CN=%s,%s\nchangetype: modify\nadd: servicePrincipalName\nservicePrincipalName: HTTP/%s-decoy.spn.test\n' "$vh_decoy" "$U" "${vh_cn,,}" | lmodify
+	vrun --verify "HTTP/${vh_cn,,}.spn.test" VFYEXCH01
+	rc 1
+	out_has "fix: setspn -D -- HTTP/${vh_cn,,}.spn.test CN=$vh_cn,$U"
+	out_has "fix: setspn -S -- HTTP/${vh_cn,,}.spn.test VFYEXCH01"
+	apply_fix "$(fixes)"
+	same "moved" "$(spns "CN=$vh_cn,$U")" ""
+	same "to the account named" "$(spns "$VX" | grep -ci "HTTP/${vh_cn,,}.spn.test")" 1
+	[[ -z $vh_decoy ]] || same "the decoy untouched" "$(spns "CN=$vh_decoy,$U")" "HTTP/${vh_cn,,}-decoy.spn.test"
+done
+t "--verify: an account whose sAMAccountName starts with '-', named after --"
+printf 'dn: CN=VHNEG,%s\nchangetype: modify\nadd: servicePrincipalName\nservicePrincipalName: HTTP/vhneg2.spn.test\n' "$U" | lmodify
+vrun --verify MSSQLSvc/vhneg.spn.test -- -vhneg
+rc 1
+out_has "fix: setspn -S -- MSSQLSvc/vhneg.spn.test -vhneg"
+apply_fix "$(fixes | grep -e '-S')"
+same "on -vhneg" "$(spns "CN=VHNEG,$U" | sort)" "HTTP/vhneg2.spn.test
+MSSQLSvc/vhneg.spn.test"
+
 kill "$V_DNS_PID" 2>/dev/null
 wait "$V_DNS_PID" 2>/dev/null
