@@ -292,7 +292,7 @@ if ((!_skip)) && [[ -n ${TESTDC_URI:-} ]]; then
 	LD_PRELOAD=libresolv_wrapper.so RESOLV_WRAPPER_CONF=$bd_dir/invis.resolv \
 		RESOLV_WRAPPER_HOSTS=$bd_dir/invis.hosts run --timeout 5 --verify "$bd_ls" INVIS1
 	rc 1
-	out_has "fix: setspn -S \$'HTTP/invis1\\xe2\\x80\\xa8.spn.test' "
+	out_has "fix: setspn -S -- \$'HTTP/invis1\\xe2\\x80\\xa8.spn.test' "
 	bd_visible "$out" || _fail "an invisible character in --verify's output" "$out"
 fi
 
