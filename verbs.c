@@ -12,6 +12,7 @@
 #include "scan.h"
 #include "spn.h"
 #include "verify.h"
+#include "writekt.h"
 #include "xalloc.h"
 
 /* What the verbs share: the session, the command, the dry run's memory. */
@@ -585,6 +586,9 @@ enum status verbs_run(struct verbs *v, const struct job *j)
             break;
         case VERB_VERIFY:
             st = do_verify(&c);
+            break;
+        case VERB_KEYTAB:
+            st = writekt_run(v->s, j);
             break;
         case VERB_LIST:
         case VERB_NONE:
