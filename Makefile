@@ -80,6 +80,10 @@ tests/hostile: tests/hostile.c $(CORE_OBJS) $(HEADERS) $(FLAGS_STAMP)
 	$(CC) $(ALL_CFLAGS) -I. -o $@ tests/hostile.c $(CORE_OBJS) $(ALL_LDFLAGS) \
 	    $(LIBS)
 
+# The GSS-API service of the keytab tests (tests/keytab.sh).
+tests/gssaccept: tests/gssaccept.c $(FLAGS_STAMP)
+	$(CC) $(ALL_CFLAGS) -o $@ tests/gssaccept.c $(ALL_LDFLAGS) $(LIBS)
+
 # The unit tests: tests/unit/<module>.c, one cmocka group each, and
 # tests/unit/main.c, built into one binary, tests/unit-tests (the name
 # tests/unit is the sources' directory; "make tests/unit" builds it).
@@ -127,7 +131,7 @@ endif
 # the command-line tests against a throwaway DC, prints "N passed, N failed".
 check:
 	@bash tests/deps.sh all
-	@$(MAKE) --no-print-directory setspn tests/unit tests/hostile
+	@$(MAKE) --no-print-directory setspn tests/unit tests/hostile tests/gssaccept
 	@$(TEST_ENV) bash tests/run.sh
 
 # valgrind: zero errors, zero definitely-lost blocks (exit 99 otherwise;
@@ -179,7 +183,7 @@ endif
 	@bash tests/deps.sh tools
 	@command -v valgrind >/dev/null || \
 	    { echo "check-valgrind: needs valgrind (apt-get install valgrind)" >&2; exit 1; }
-	@$(MAKE) --no-print-directory setspn tests/unit tests/hostile
+	@$(MAKE) --no-print-directory setspn tests/unit tests/hostile tests/gssaccept
 	@echo "unit tests under valgrind"
 	@mkdir -p tests/tmp
 	@$(VALGRIND) --log-file=tests/tmp/unit.valgrind ./$(UNIT_BIN) \
@@ -360,7 +364,7 @@ check-package:
 	@bash tests/package.sh
 
 clean:
-	rm -f setspn $(UNIT_BIN) tests/hostile *.o $(FLAGS_STAMP)
+	rm -f setspn $(UNIT_BIN) tests/hostile tests/gssaccept *.o $(FLAGS_STAMP)
 	rm -rf $(FUZZ_BUILD) build
 
 FORCE:

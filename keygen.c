@@ -16,9 +16,10 @@
 static const char NO_KRB5[] =
     "cannot initialise Kerberos (check KRB5_CONFIG and /etc/krb5.conf)";
 
-__attribute__((format(printf, 5, 6)))
+/* "<what> (<the library's text>)<tail>" into *msg; returns st. */
+__attribute__((format(printf, 6, 7)))
 static enum status fail(krb5_context kc, krb5_error_code kr, enum status st,
-                        char **msg, const char *fmt, ...)
+                        char **msg, const char *tail, const char *fmt, ...)
 {
     va_list ap;
     char *what;
@@ -28,7 +29,7 @@ static enum status fail(krb5_context kc, krb5_error_code kr, enum status st,
     va_start(ap, fmt);
     what = xvasprintf(fmt, ap);
     va_end(ap);
-    *msg = xasprintf("%s: %s", what, safe);
+    *msg = xasprintf("%s (%s)%s", what, safe, tail);
     free(what);
     free(safe);
     krb5_free_error_message(kc, m);
@@ -74,19 +75,18 @@ enum status keygen_check_password(const char *principal, const char *password,
         kr = krb5_get_init_creds_password(kc, &tgt, me, password, NULL, NULL,
                                           0, NULL, gio);
     }
-    if (kr != 0) {
+    if (kr == KRB5KDC_ERR_PREAUTH_FAILED || kr == KRB5KRB_AP_ERR_BAD_INTEGRITY) {
+        st = fail(kc, kr, ST_AUTH, msg, ": nothing was written",
+                  "wrong password for %s", principal);
+    } else if (kr != 0) {
         const char *why;
 
         switch (kr) {
-        case KRB5KDC_ERR_PREAUTH_FAILED:
-        case KRB5KRB_AP_ERR_BAD_INTEGRITY:
-            why = "wrong password";
-            break;
         case KRB5KDC_ERR_CLIENT_REVOKED:
             why = "the account is disabled or locked";
             break;
         case KRB5KDC_ERR_KEY_EXP:
-            why = "the account's password has expired or must be changed";
+            why = "its password has expired or must be changed";
             break;
         default:
             why = creds_hint(kr, NULL);
@@ -94,9 +94,8 @@ enum status keygen_check_password(const char *principal, const char *password,
                 why = "the KDC refused";
             break;
         }
-        st = fail(kc, kr, kdc_status(kr), msg,
-                  "the password is not checked as %s's: %s (nothing was "
-                  "written)", principal, why);
+        st = fail(kc, kr, kdc_status(kr), msg, ": nothing was written",
+                  "cannot check the password of %s: %s", principal, why);
     }
     krb5_free_cred_contents(kc, &tgt);
     krb5_get_init_creds_opt_free(kc, gio);
@@ -152,7 +151,7 @@ enum status keygen_derive(const char *principal, const char *password,
     }
     kr = krb5_parse_name(kc, principal, &me);
     if (kr != 0) {
-        st = fail(kc, kr, ST_INVALID, msg, "cannot use the name %s",
+        st = fail(kc, kr, ST_INVALID, msg, "", "cannot use the name %s",
                   principal);
         goto done;
     }
@@ -177,7 +176,7 @@ enum status keygen_derive(const char *principal, const char *password,
             continue;
         }
         if (kr != 0) {
-            st = fail(kc, kr, kdc_status(kr), msg, "the KDC gave no salt "
+            st = fail(kc, kr, kdc_status(kr), msg, "", "the KDC gave no salt "
                       "for %s's %s key", principal, name);
             goto done;
         }
@@ -187,7 +186,7 @@ enum status keygen_derive(const char *principal, const char *password,
         if (kr != 0) {
             krb5_free_data_contents(kc, &salt);
             krb5_free_data_contents(kc, &params);
-            st = fail(kc, kr, ST_AUTH, msg, "cannot make %s's %s key",
+            st = fail(kc, kr, ST_AUTH, msg, "", "cannot make %s's %s key",
                       principal, name);
             goto done;
         }
@@ -248,7 +247,7 @@ enum status keygen_set_password(const char *principal, const char *password,
         kr = krb5_set_password_using_ccache(kc, cc, password, target, &code,
                                             &code_string, &result);
     if (kr != 0) {
-        st = fail(kc, kr, kdc_status(kr), msg, "cannot set the password of "
+        st = fail(kc, kr, kdc_status(kr), msg, "", "cannot set the password of "
                   "%s", principal);
     } else if (code != KRB5_KPASSWD_SUCCESS) {
         char *cs = xstrndup(code_string.data ? code_string.data : "",

@@ -91,6 +91,8 @@ fi
 . tests/scripting.sh
 # shellcheck source=tests/verify.sh
 . tests/verify.sh
+# shellcheck source=tests/keytab.sh
+. tests/keytab.sh
 # shellcheck source=tests/connect.sh
 . tests/connect.sh
 # shellcheck source=tests/hostile.sh
