@@ -173,7 +173,12 @@ VALGRIND_ONLY ?= @(fixture*|no arguments*|unknown option*|$\
                  --verify of an exact duplicate*|--json --verify*|$\
                  --batch of --verify*|--verify with no ticket*|$\
                  --verify with a KDC and a DNS server*|$\
-                 --verify --keytab*)
+                 --verify --keytab*|keytab fixture*|$\
+                 keytab: --write-keytab of a user*|$\
+                 keytab: --write-keytab with a wrong password*|$\
+                 keytab: --write-keytab merges*|keytab: --rotate: next-kvno*|$\
+                 keytab: --json --write-keytab*|$\
+                 keytab: --write-keytab usage errors*)
 
 check-valgrind:
 ifeq ($(SANITIZE),1)

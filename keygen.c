@@ -36,6 +36,16 @@ static enum status fail(krb5_context kc, krb5_error_code kr, enum status st,
     return st;
 }
 
+/* A krb5_data's bytes as a C string (they are not NUL-terminated). */
+static char *data_str(const krb5_data *d)
+{
+    char *s = xcalloc(1, (size_t)d->length + 1);
+
+    if (d->length > 0)
+        memcpy(s, d->data, d->length);
+    return s;
+}
+
 /* The status for a failed request to the KDC. */
 static enum status kdc_status(krb5_error_code kr)
 {
@@ -194,8 +204,7 @@ enum status keygen_derive(const char *principal, const char *password,
         keys[*nkeys].key = xcalloc(1, kb.length + 1);
         memcpy(keys[*nkeys].key, kb.contents, kb.length);
         keys[*nkeys].len = kb.length;
-        keys[*nkeys].salt = salt.length > 0
-            ? xstrndup(salt.data, salt.length) : NULL;
+        keys[*nkeys].salt = salt.length > 0 ? data_str(&salt) : NULL;
         (*nkeys)++;
         krb5_free_keyblock_contents(kc, &kb); /* wipes it */
         krb5_free_data_contents(kc, &salt);
@@ -250,11 +259,10 @@ enum status keygen_set_password(const char *principal, const char *password,
         st = fail(kc, kr, kdc_status(kr), msg, "", "cannot set the password of "
                   "%s", principal);
     } else if (code != KRB5_KPASSWD_SUCCESS) {
-        char *cs = xstrndup(code_string.data ? code_string.data : "",
-                            code_string.length);
+        char *cs = data_str(&code_string);
         /* AD sends a binary policy block here; only text is shown */
         char *rs = result.length > 0 && result.data[0] >= 0x20
-            ? xstrndup(result.data, result.length) : xstrdup("");
+            ? data_str(&result) : xstrdup("");
         char *q1 = quote_message(cs), *q2 = quote_message(rs);
 
         *msg = xasprintf("the DC refused the new password of %s: %s%s%s "

@@ -150,7 +150,7 @@ static bool get_str(struct rd *r, char **s)
 
     if (!get16(r, &n) || r->end - r->p < n || memchr(r->p, 0, n) != NULL)
         return false;
-    *s = xstrndup((const char *)r->p, n);
+    *s = (char *)memdup(r->p, n); /* NUL-terminated, no read past n */
     r->p += n;
     return true;
 }
