@@ -224,7 +224,6 @@ static enum status read_password(struct wk *w)
         }
         close(fd);
     }
-    creds_no_core();
     st = creds_read_password(w->kt->password_file, w->name, &w->password,
                              &msg);
     if (st != ST_OK) {
@@ -485,6 +484,7 @@ static enum status run(struct wk *w)
         report_keys(w, w->kvno);
         return ST_OK;
     }
+    creds_no_core(); /* a password and keys will be in memory */
     if (kt->rotate) {
         w->password = keygen_random_password();
         w->random_password = true;
