@@ -47,7 +47,7 @@ kt_kvno() {
 	lsearch -b "$1" -s base '(objectClass=*)' msDS-KeyVersionNumber | sed -n 's/^msDS-KeyVersionNumber: //p'
 }
 mode_of() { stat -c '%a %U %G' "$1"; }
-sum_of() { md5sum <"$1" | cut -d' ' -f1; }
+sum_of() { [[ ! -e $1 ]] || md5sum <"$1" | cut -d' ' -f1; }
 temps_in() { find "$1" -maxdepth 1 -name '.*.??????' | wc -l; }
 
 k_ok=0
@@ -100,7 +100,7 @@ printf 'dn: %s\nchangetype: modify\nreplace: msDS-SupportedEncryptionTypes\nmsDS
 run --write-keytab "$K_DIR/web-aes.kt" kt-web --account-password-file "$K_DIR/web.pw"
 rc 0
 out_has "ok   keytab  HTTP/ktweb.spn.test: the service can accept tickets: $K_DIR/web-aes.kt decrypts the ticket (kvno $k_kvno, aes256-cts-hmac-sha1-96)"
-same "no RC4 key" "$(klist -ke "$K_DIR/web-aes.kt" | grep -c arcfour)" 0
+same "no RC4 key" "$(klist -ke "$K_DIR/web-aes.kt" 2>/dev/null | grep -c arcfour)" 0
 accepts "$K_DIR/web-aes.kt" HTTP/ktweb.spn.test
 printf 'dn: %s\nchangetype: modify\nreplace: msDS-SupportedEncryptionTypes\nmsDS-SupportedEncryptionTypes: 8\n' "$KW" | lmodify
 accepts "$K_DIR/web-aes.kt" HTTP/ktweb.spn.test
