@@ -68,7 +68,7 @@ show setspn --verify HTTP/web.spn.test svc-web --service-keytab "$dcdir/httpd.ke
 show kvno -k "$dcdir/httpd.keytab" HTTP/web.spn.test
 say "Rotate the password: the next kvno's keys first, then a new random password nobody sees:"
 show setspn --write-keytab "$dcdir/httpd.keytab" svc-web --rotate
-show klist -k "$dcdir/httpd.keytab"
+show klist -ke "$dcdir/httpd.keytab"
 say "Exit codes are distinct for scripts: 0 done, 1 negative, 2 bad input, 3 auth, 4 directory."
 show setspn -S 'SMTPSVC/bad host' EXCH02
 show env KRB5CCNAME=FILE:/nonexistent setspn -L EXCH02
