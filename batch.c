@@ -128,7 +128,9 @@ char *batch_check_job(struct job *j)
     if (q->spn != NULL) {
         bool writes = q->verb == VERB_ADD_CHECK || q->verb == VERB_ADD;
 
-        why = writes ? spn_check_write(q->spn) : spn_check_lookup(q->spn);
+        why = writes                     ? spn_check_write(q->spn)
+              : q->verb == VERB_VERIFY ? spn_check_verify(q->spn)
+                                       : spn_check_lookup(q->spn);
         if (why != NULL) {
             v = quote_value(q->spn);
             msg = xasprintf("invalid SPN %s: %s", v, why);

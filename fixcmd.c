@@ -67,12 +67,43 @@ char *fix_setspn(char verb, const char *spn, const char *account,
                  const char *kind_flag)
 {
     char *s = shell_word(spn), *a = shell_word(account);
-    char *r = xasprintf("setspn %s%s-%c %s %s", kind_flag ? kind_flag : "",
+    /* "--": an operand that starts with '-' is never read as an option */
+    char *r = xasprintf("setspn %s%s-%c -- %s %s", kind_flag ? kind_flag : "",
                         kind_flag ? " " : "", verb, s, a);
 
     free(s);
     free(a);
     return r;
+}
+
+/* Characters that make the account parser read a word as a domain, a
+ * UPN or a DN (account.c): a name holding one is named by its DN. */
+static bool name_word_exact(const char *sam)
+{
+    return *sam != '\0' && strpbrk(sam, "\\@=,") == NULL
+           && quote_plain(sam, strlen(sam))
+           && (unsigned char)sam[0] > ' '
+           && (unsigned char)sam[strlen(sam) - 1] > ' ';
+}
+
+char *fix_account(const char *sam, bool computer, const char *dn,
+                  const char **kind_flag)
+{
+    size_t n;
+
+    *kind_flag = NULL;
+    if (sam == NULL || !name_word_exact(sam))
+        return xstrdup(dn);
+    n = strlen(sam);
+    /* NAME$ names exactly that sAMAccountName; a bare NAME means NAME$
+     * first, so a user gets -U (-C would add a '$': such a computer is
+     * named by its DN). */
+    if (sam[n - 1] == '$')
+        return xstrdup(sam);
+    if (computer)
+        return xstrdup(dn);
+    *kind_flag = "-U";
+    return xstrdup(sam);
 }
 
 static bool ldif_safe(const char *s)

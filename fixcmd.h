@@ -16,10 +16,19 @@
  * whatever s holds.  Caller frees; never NULL. */
 char *shell_word(const char *s);
 
-/* "setspn -S SPN ACCOUNT" (or -D), each word shell-safe; kind_flag is
- * NULL, "-C" or "-U".  Caller frees. */
+/* "setspn -S -- SPN ACCOUNT" (or -D), each word shell-safe; kind_flag
+ * is NULL, "-C" or "-U".  Caller frees. */
 char *fix_setspn(char verb, const char *spn, const char *account,
                  const char *kind_flag);
+
+/* The ACCOUNT word that names exactly the account with sAMAccountName sam
+ * (NULL: unknown) and DN dn, whatever its name: the sAMAccountName (with
+ * *kind_flag "-U" or "-C" where a bare NAME could mean another account),
+ * or the DN when the parser could read the name another way (a '\\', '@',
+ * '=' or ',', an unprintable character, a leading or trailing blank).
+ * Caller frees. */
+char *fix_account(const char *sam, bool computer, const char *dn,
+                  const char **kind_flag);
 
 /* A one-line command that sets attr of dn to value with ldapmodify over
  * GSSAPI against uri.  A DN that is not plain printable ASCII goes as

@@ -79,29 +79,4 @@ enum status dir_host_aliases(struct conn *conn, char ***aliases, size_t *n,
 enum status dir_delete_duplicated(struct conn *conn, const char *dn,
                                   const char *spn, char **note);
 
-/* ------------------------------------------------------------ --verify */
-
-/* What --verify needs to know of an account.  Strings are malloc'd. */
-struct dir_account_info {
-    char *dn;
-    char *sam;                  /* sAMAccountName, or NULL */
-    char *dns_host;             /* dNSHostName, or NULL */
-    bool computer;              /* objectClass includes computer */
-    bool has_uac, has_enctypes, has_kvno, has_pwd_last_set;
-    unsigned long uac;          /* userAccountControl */
-    unsigned long enctypes;     /* msDS-SupportedEncryptionTypes */
-    long kvno;                  /* msDS-KeyVersionNumber */
-    long long pwd_last_set;     /* pwdLastSet: 0 never set */
-};
-
-/* Reads the account at dn (a base search).  ST_NOT_FOUND if none. */
-enum status dir_read_account_info(struct conn *conn, const char *dn,
-                                  struct dir_account_info *out);
-void dir_account_info_free(struct dir_account_info *a);
-
-/* The DNs of the objects under base whose dNSHostName is host; free with
- * xstrv_free. */
-enum status dir_find_by_dns_host(struct conn *conn, const char *base,
-                                 const char *host, char ***dns, size_t *n);
-
 #endif

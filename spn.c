@@ -84,6 +84,16 @@ static const char *check_port_or_instance(const char *p, size_t len)
     return NULL;
 }
 
+const char *spn_check_verify(const char *spn)
+{
+    const char *why = spn_check_lookup(spn);
+
+    if (why == NULL && strchr(spn, '@') != NULL)
+        why = "contains '@' (a realm does not belong in an SPN: write it "
+              "without @REALM, as -S takes it)";
+    return why;
+}
+
 const char *spn_check_write(const char *spn)
 {
     const char *why = check_common(spn);

@@ -16,6 +16,10 @@
 
 /* Checks a value that -S/-A/-R would write.  NULL if valid, else a static
  * description of the first problem found. */
+/* spn_check_lookup, and no '@': --verify takes an SPN as -S does, so
+ * that its fix lines run. */
+const char *spn_check_verify(const char *spn);
+
 const char *spn_check_write(const char *spn);
 
 /* Checks a value for -D or -Q: any non-empty UTF-8 without control

@@ -57,10 +57,15 @@ static void explain(struct ticket *t, krb5_error_code kr, const char *spn)
         t->failure = TICKET_SKEW;
         why = "the clocks of this host and the KDC differ too much";
         break;
-    case KRB5KDC_ERR_CLIENT_REVOKED:
     case KRB5KDC_ERR_SERVICE_REVOKED:
         t->failure = TICKET_REVOKED;
-        why = "the KDC refuses: an account is disabled or locked";
+        why = "the KDC refuses tickets for the service's account: it is "
+              "locked out or disabled";
+        break;
+    case KRB5KDC_ERR_CLIENT_REVOKED:
+        t->failure = TICKET_CLIENT;
+        why = "the KDC refuses your own account (disabled, locked out or "
+              "expired): get a ticket as another administrator";
         break;
     default:
         t->failure = TICKET_OTHER;
@@ -189,6 +194,8 @@ static void fetch_child(void *arg, struct bounded_out *out)
         bounded_put(out, blob->data, blob->length);
     else
         bounded_put_str(out, NULL);
+    if (blob != NULL) /* the session key is in it */
+        explicit_bzero(blob->data, blob->length);
     krb5_free_data(t->kc, blob);
     ticket_free(t);
 }
@@ -240,6 +247,8 @@ struct ticket *ticket_get(const char *spn, int seconds)
     }
     if (r == BOUNDED_OK && !take_answer(t, answer, len))
         r = BOUNDED_FAILED;
+    if (answer != NULL) /* it carried the session key */
+        explicit_bzero(answer, len);
     free(answer);
     if (r != BOUNDED_OK) {
         if (t->creds != NULL)
@@ -300,39 +309,76 @@ const char *ticket_server(const struct ticket *t)
 
 /* ---------------------------------------------------------------- keytab */
 
-/* What the keytab holds for the service. */
-struct kt_scan {
-    int kvnos[16];
-    size_t nkvnos;
-    bool right_kvno;   /* an entry with the ticket's kvno */
-    bool right_key;    /* ... and its encryption type */
-    char others[256];  /* other principals, for "wrong name" */
-    char types[256];   /* enctypes held at the ticket's kvno */
+/* One entry of the keytab, as far as the check needs it. */
+struct kt_entry {
+    char *name;      /* unparsed principal */
+    int kvno, enctype;
+    bool ours;       /* the SPN or the account's name, in any case */
+    bool spn;        /* the SPN itself, in any case */
+    bool exact;      /* ... written as the SPN is */
+    bool decrypts;   /* its key decrypts the ticket */
 };
 
-static void add_kvno(struct kt_scan *s, int kvno)
+struct kt_scan {
+    struct kt_entry *v;
+    size_t n;
+};
+
+static void scan_free(struct kt_scan *s)
 {
-    for (size_t i = 0; i < s->nkvnos; i++)
-        if (s->kvnos[i] == kvno)
-            return;
-    if (s->nkvnos < sizeof(s->kvnos) / sizeof(*s->kvnos))
-        s->kvnos[s->nkvnos++] = kvno;
+    for (size_t i = 0; i < s->n; i++)
+        free(s->v[i].name);
+    free(s->v);
+    s->v = NULL;
+    s->n = 0;
 }
 
-static void append(char *buf, size_t len, const char *word)
+/* Names compare as the KDC compares them: without regard to case, in any
+ * realm (a keytab's entries carry the realm they were made for). */
+static bool same_name(krb5_context kc, krb5_const_principal a,
+                      krb5_const_principal b)
 {
-    size_t k = strlen(buf);
+    char *x = NULL, *y = NULL;
+    bool r = false;
 
-    if (strstr(buf, word) != NULL || k + strlen(word) + 3 >= len)
-        return;
-    snprintf(buf + k, len - k, "%s%s", k ? ", " : "", word);
+    if (krb5_unparse_name_flags(kc, a, KRB5_PRINCIPAL_UNPARSE_NO_REALM, &x)
+            == 0
+        && krb5_unparse_name_flags(kc, b, KRB5_PRINCIPAL_UNPARSE_NO_REALM,
+                                   &y) == 0)
+        r = strcasecmp(x, y) == 0;
+    krb5_free_unparsed_name(kc, x);
+    krb5_free_unparsed_name(kc, y);
+    return r;
 }
 
-static krb5_error_code scan_keytab(krb5_context kc, krb5_keytab kt,
+/* Whether key decrypts the ticket's encrypted part (its checksum holds):
+ * which entry a service would use. */
+static bool key_decrypts(const struct ticket *t, const krb5_keyblock *key)
+{
+    krb5_ticket *tk = NULL;
+    krb5_data plain = { 0, 0, NULL };
+    bool ok;
+
+    if (t->creds == NULL || (int)key->enctype != t->enctype
+        || krb5_decode_ticket(&t->creds->ticket, &tk) != 0)
+        return false;
+    plain.length = tk->enc_part.ciphertext.length;
+    plain.data = xrealloc(NULL, plain.length ? plain.length : 1);
+    ok = krb5_c_decrypt(t->kc, key, KRB5_KEYUSAGE_KDC_REP_TICKET, NULL,
+                        &tk->enc_part, &plain) == 0;
+    /* the ticket's session key is in it */
+    explicit_bzero(plain.data, tk->enc_part.ciphertext.length);
+    free(plain.data);
+    krb5_free_ticket(t->kc, tk);
+    return ok;
+}
+
+static krb5_error_code scan_keytab(const struct ticket *t, krb5_keytab kt,
                                    krb5_const_principal want,
                                    krb5_const_principal alt,
-                                   const struct ticket *t, struct kt_scan *s)
+                                   struct kt_scan *s)
 {
+    krb5_context kc = t->kc;
     krb5_kt_cursor cur;
     krb5_keytab_entry e;
     krb5_error_code kr = krb5_kt_start_seq_get(kc, kt, &cur);
@@ -340,54 +386,91 @@ static krb5_error_code scan_keytab(krb5_context kc, krb5_keytab kt,
     if (kr != 0)
         return kr;
     while ((kr = krb5_kt_next_entry(kc, kt, &e, &cur)) == 0) {
-        bool ours = krb5_principal_compare_any_realm(kc, e.principal, want)
-                    || (alt != NULL
-                        && krb5_principal_compare_any_realm(kc, e.principal,
-                                                            alt));
+        struct kt_entry *k;
+        char *n = NULL;
 
-        if (ours) {
-            add_kvno(s, (int)e.vno);
-            if ((int)e.vno == t->kvno && t->creds != NULL) {
-                char b[32];
-
-                s->right_kvno = true;
-                if ((int)e.key.enctype == t->enctype)
-                    s->right_key = true;
-                append(s->types, sizeof(s->types),
-                       enctype_name((int)e.key.enctype, b, sizeof(b)));
-            }
+        s->v = xrealloc(s->v, (s->n + 1) * sizeof(*s->v));
+        k = &s->v[s->n++];
+        memset(k, 0, sizeof(*k));
+        if (krb5_unparse_name(kc, e.principal, &n) == 0) {
+            k->name = xstrdup(n);
+            krb5_free_unparsed_name(kc, n);
         } else {
-            char *n = NULL;
-
-            if (krb5_unparse_name(kc, e.principal, &n) == 0) {
-                char *q = shell_word(n);
-
-                append(s->others, sizeof(s->others), q);
-                free(q);
-                krb5_free_unparsed_name(kc, n);
-            }
+            k->name = xstrdup("?");
         }
+        k->kvno = (int)e.vno;
+        k->enctype = (int)e.key.enctype;
+        k->spn = same_name(kc, e.principal, want);
+        k->exact = krb5_principal_compare_any_realm(kc, e.principal, want);
+        k->ours = k->spn || (alt != NULL && same_name(kc, e.principal, alt));
+        k->decrypts = key_decrypts(t, &e.key);
         krb5_free_keytab_entry_contents(kc, &e);
     }
     krb5_kt_end_seq_get(kc, kt, &cur);
     return kr == KRB5_KT_END ? 0 : kr;
 }
 
+/* Appends word to the list r (", "-separated) unless it is there. */
+static char *list_add(char *r, const char *word)
+{
+    size_t l = strlen(word);
+    char *more;
+
+    for (const char *p = r; (p = strstr(p, word)) != NULL; p += l)
+        if ((p == r || p[-1] == ' ') && (p[l] == '\0' || p[l] == ','))
+            return r;
+    more = xasprintf("%s%s%s", r, *r ? ", " : "", word);
+    free(r);
+    return more;
+}
+
+/* The distinct kvnos of the service's entries. */
 static char *kvno_list(const struct kt_scan *s)
 {
-    char buf[128] = "";
-    size_t k = 0;
+    char *r = xstrdup("");
 
-    for (size_t i = 0; i < s->nkvnos; i++)
-        k += (size_t)snprintf(buf + k, sizeof(buf) - k, "%s%d",
-                              i ? (i + 1 == s->nkvnos ? " and " : ", ") : "",
-                              s->kvnos[i]);
-    return xstrdup(buf);
+    for (size_t i = 0; i < s->n; i++)
+        if (s->v[i].ours) {
+            char b[16];
+
+            snprintf(b, sizeof(b), "%d", s->v[i].kvno);
+            r = list_add(r, b);
+        }
+    return r;
+}
+
+/* The encryption types of the service's entries at kvno. */
+static char *types_at(const struct kt_scan *s, int kvno)
+{
+    char *r = xstrdup("");
+
+    for (size_t i = 0; i < s->n; i++)
+        if (s->v[i].ours && s->v[i].kvno == kvno) {
+            char b[32];
+
+            r = list_add(r, enctype_name(s->v[i].enctype, b, sizeof(b)));
+        }
+    return r;
+}
+
+/* Every principal the keytab holds, shell-safe. */
+static char *name_list(const struct kt_scan *s)
+{
+    char *r = xstrdup("");
+
+    for (size_t i = 0; i < s->n; i++) {
+        char *w = shell_word(s->v[i].name);
+
+        r = list_add(r, w);
+        free(w);
+    }
+    return r;
 }
 
 /* Decrypts the ticket with the keytab as the service would: an AP-REQ
- * made from it, read back with krb5_rd_req (any name in the keytab, no
- * replay cache: nothing is written). */
+ * made from it, read back with krb5_rd_req (no acceptor name: every key of
+ * the keytab is tried, as most services do; no replay cache: nothing is
+ * written). */
 static krb5_error_code decrypt(const struct ticket *t, krb5_keytab kt)
 {
     krb5_auth_context ac_client = NULL, ac_service = NULL;
@@ -409,30 +492,37 @@ static krb5_error_code decrypt(const struct ticket *t, krb5_keytab kt)
     return kr;
 }
 
-bool ticket_check_keytab(const struct ticket *t, const char *spn,
+static bool is_aes(int enctype)
+{
+    return enctype == 17 || enctype == 18 || enctype == 19 || enctype == 20;
+}
+
+void ticket_keytab_check(const struct ticket *t, const char *spn,
                          const char *keytab, const char *alt_name,
-                         long dir_kvno, char **detail)
+                         long dir_kvno, struct keytab_check *out)
 {
     krb5_keytab kt = NULL;
     krb5_principal want = NULL, alt = NULL;
-    struct kt_scan s;
+    struct kt_scan s = { NULL, 0 };
     krb5_error_code kr;
-    char *path = shell_word(keytab), *kvnos = NULL, *m, b[32];
+    char *path = shell_word(keytab), *m, b[32];
     const char *ename = enctype_name(t->enctype, b, sizeof(b));
-    bool ok = false;
+    const struct kt_entry *used = NULL;
+    bool any_ours = false, ours_at_kvno = false;
+    long cur_kvno = t->creds != NULL ? t->kvno : dir_kvno;
 
-    memset(&s, 0, sizeof(s));
-    *detail = NULL;
+    memset(out, 0, sizeof(*out));
+    out->result = KEYTAB_REFUSES;
     if (t->kc == NULL) {
-        *detail = xstrdup("Kerberos could not be initialised");
+        out->detail = xstrdup("Kerberos could not be initialised");
         free(path);
-        return false;
+        return;
     }
     /* a regular file (creds.h); its keys will be in memory: no core */
     if (creds_check_service_keytab(keytab, &m) != ST_OK) {
-        *detail = m;
+        out->detail = m;
         free(path);
-        return false;
+        return;
     }
     creds_no_core();
     kr = krb5_kt_resolve(t->kc, keytab, &kt);
@@ -442,50 +532,147 @@ bool ticket_check_keytab(const struct ticket *t, const char *spn,
         && krb5_parse_name(t->kc, alt_name, &alt) != 0)
         alt = NULL;
     if (kr == 0)
-        kr = scan_keytab(t->kc, kt, want, alt, t, &s);
+        kr = scan_keytab(t, kt, want, alt, &s);
     if (kr != 0) {
         m = krb_text(t->kc, kr);
-        *detail = xasprintf("cannot read the keytab %s: %s", path, m);
+        out->detail = xasprintf("cannot read the keytab %s: %s", path, m);
         free(m);
         goto done;
     }
-    kvnos = kvno_list(&s);
-    if (s.nkvnos == 0) {
-        *detail = xasprintf("wrong name: %s has no key for %s%s%s (it holds "
-                            "%s)", path, spn, alt_name ? " or " : "",
-                            alt_name ? alt_name : "",
-                            *s.others ? s.others : "no keys");
-    } else if (dir_kvno >= 0 && !s.right_kvno
-               && (t->creds == NULL || t->kvno == (int)dir_kvno)) {
-        *detail = xasprintf("kvno %s in the keytab, %ld in the directory: "
-                            "%s is stale (the password changed after it was "
-                            "made)", kvnos, dir_kvno, path);
-    } else if (t->creds == NULL) {
-        *detail = xasprintf("%s holds kvno %s, as the directory; no ticket "
-                            "to decrypt (see the ticket check)", path, kvnos);
-    } else if (!s.right_kvno) {
-        *detail = xasprintf("kvno %s in the keytab, %d in the ticket: %s is "
-                            "stale", kvnos, t->kvno, path);
-    } else if (!s.right_key) {
-        *detail = xasprintf("no %s key in %s for kvno %d (it holds %s)",
-                            ename, path, t->kvno, s.types);
-    } else if ((kr = decrypt(t, kt)) != 0) {
-        m = krb_text(t->kc, kr);
-        *detail = xasprintf("the %s key of kvno %d in %s does not decrypt the "
-                            "ticket (%s): the keytab's key is not the "
-                            "account's", ename, t->kvno, path, m);
-        free(m);
-    } else {
-        ok = true;
-        *detail = xasprintf("the service can accept tickets: %s decrypts the "
-                            "ticket (kvno %d, %s)", path, t->kvno, ename);
+    for (size_t i = 0; i < s.n; i++) {
+        const struct kt_entry *k = &s.v[i];
+
+        any_ours |= k->ours;
+        if (k->ours && k->kvno == cur_kvno) {
+            ours_at_kvno = true;
+            if (is_aes(k->enctype))
+                out->aes = true;
+        }
+        /* the entry a service that tries every key uses: the SPN's
+         * first, then the account's, then any other */
+        if (k->decrypts && (used == NULL || (k->exact && !used->exact)
+                            || (k->spn && !used->spn)
+                            || (k->ours && !used->ours)))
+            used = k;
+    }
+    out->any_key = any_ours;
+    if (t->creds == NULL) {
+        char *kv = kvno_list(&s);
+
+        if (!any_ours) {
+            char *held = name_list(&s);
+
+            out->detail = xasprintf("wrong name: %s has no key for %s%s%s (it "
+                                    "holds %s)", path, spn,
+                                    alt_name ? " or " : "",
+                                    alt_name ? alt_name : "",
+                                    *held ? held : "no keys");
+            free(held);
+        } else if (dir_kvno >= 0 && !ours_at_kvno) {
+            out->detail = xasprintf("kvno %s in the keytab, %ld in the "
+                                    "directory: %s is stale (the password "
+                                    "changed after it was made)", kv,
+                                    dir_kvno, path);
+        } else {
+            out->result = KEYTAB_ACCEPTS;
+            out->detail = xasprintf("%s holds kvno %s, as the directory; no "
+                                    "ticket to decrypt (see the ticket "
+                                    "check)", path, kv);
+        }
+        free(kv);
+        goto done;
+    }
+    if (used != NULL && (kr = decrypt(t, kt)) == 0) {
+        char *n = shell_word(used->name);
+
+        if (used->exact && used->kvno == t->kvno) {
+            out->result = KEYTAB_ACCEPTS;
+            out->detail = xasprintf("the service can accept tickets: %s "
+                                    "decrypts the ticket (kvno %d, %s) with "
+                                    "its entry %s", path, t->kvno, ename, n);
+        } else {
+            out->result = KEYTAB_ACCEPTS_SOME;
+            out->detail = xasprintf(
+                "%s decrypts the ticket (kvno %d, %s) with its entry %s, "
+                "kvno %d: services that try every key of their keytab (the "
+                "usual setup: no acceptor name) accept it; %s", path,
+                t->kvno, ename, n, used->kvno,
+                !used->ours ? "the entry is another account's name, so a "
+                              "service that names its principal (a GSS "
+                              "acceptor name, a JAAS principal=) finds no "
+                              "key"
+                : !used->spn ? "it has no entry for the SPN itself, so a "
+                               "service that names the SPN as its acceptor "
+                               "(a GSS acceptor name, a JAAS principal=) "
+                               "finds no key"
+                : !used->exact ? "its entry is the SPN in other letters: the "
+                                 "KDC matches names regardless of case, but a "
+                                 "service that names the SPN as its acceptor "
+                                 "looks it up exactly as written and finds no "
+                                 "key"
+                             : "a service that names its principal looks "
+                               "the key up by name and kvno, and finds none "
+                               "for this kvno");
+        }
+        free(n);
+        goto done;
+    }
+    {
+        char *kv = kvno_list(&s);
+
+        if (!any_ours) {
+            char *held = name_list(&s);
+
+            out->detail = xasprintf("wrong name: %s has no key for %s%s%s "
+                                    "and none of its keys decrypts the ticket "
+                                    "(it holds %s)", path, spn,
+                                    alt_name ? " or " : "",
+                                    alt_name ? alt_name : "",
+                                    *held ? held : "no keys");
+            free(held);
+        } else if (!ours_at_kvno) {
+            out->detail = xasprintf("kvno %s in the keytab, %d in the ticket%s: "
+                                    "no key decrypts it: %s is stale (the "
+                                    "password changed after it was made)", kv,
+                                    t->kvno,
+                                    dir_kvno >= 0 && dir_kvno != t->kvno
+                                        ? " and another in the directory"
+                                        : "",
+                                    path);
+        } else {
+            char *types = types_at(&s, t->kvno);
+
+            if (strstr(types, ename) == NULL)
+                out->detail = xasprintf("no %s key in %s for kvno %d (it "
+                                        "holds %s): the KDC encrypts the "
+                                        "ticket with %s", ename, path,
+                                        t->kvno, types, ename);
+            else
+                out->detail = xasprintf("the %s key of kvno %d in %s does "
+                                        "not decrypt the ticket: the keytab's "
+                                        "key is not the account's (made with "
+                                        "another password or salt)", ename,
+                                        t->kvno, path);
+            free(types);
+        }
+        free(kv);
     }
 done:
-    free(kvnos);
+    scan_free(&s);
     free(path);
     krb5_free_principal(t->kc, want);
     krb5_free_principal(t->kc, alt);
     if (kt != NULL)
         krb5_kt_close(t->kc, kt);
-    return ok;
+}
+
+bool ticket_check_keytab(const struct ticket *t, const char *spn,
+                         const char *keytab, const char *alt_name,
+                         long dir_kvno, char **detail)
+{
+    struct keytab_check k;
+
+    ticket_keytab_check(t, spn, keytab, alt_name, dir_kvno, &k);
+    *detail = k.detail;
+    return k.result != KEYTAB_REFUSES;
 }

@@ -17,7 +17,8 @@ enum ticket_failure {
     TICKET_NOT_UNIQUE, /* more than one principal */
     TICKET_ENCTYPE,    /* no key of a usable encryption type */
     TICKET_SKEW,       /* clocks differ */
-    TICKET_REVOKED,    /* the account is disabled or locked */
+    TICKET_REVOKED,    /* the service's account is locked out (or disabled) */
+    TICKET_CLIENT,     /* the caller's own account is refused */
     TICKET_OTHER
 };
 
@@ -38,13 +39,35 @@ int ticket_enctype(const struct ticket *t);
 int ticket_kvno(const struct ticket *t);
 const char *ticket_server(const struct ticket *t);
 
+/* What a service with the keytab makes of the ticket. */
+enum keytab_result {
+    KEYTAB_ACCEPTS,      /* with its entry for the SPN at the ticket's kvno */
+    KEYTAB_ACCEPTS_SOME, /* only when it tries every key (no acceptor name) */
+    KEYTAB_REFUSES       /* no key decrypts it, or the keytab is unusable */
+};
+
+struct keytab_check {
+    enum keytab_result result;
+    char *detail; /* what was found, malloc'd */
+    bool any_key; /* it holds a key under the SPN or the account's name */
+    bool aes;     /* ... an AES one at the current kvno */
+};
+
 /*
- * Checks that keytab holds a key for the ticket's service (under the SPN
- * or under alt_name, the account's own principal, which may be NULL) with
- * the directory's kvno (dir_kvno < 0: unknown) and the ticket's encryption
- * type, and that it decrypts the ticket.  Returns true when the service
- * can accept tickets; *detail (malloc'd) says what was found either way.
+ * Decrypts the ticket with keytab as a service does (krb5_rd_req with no
+ * acceptor name: every key tried), then says which entry did it and which
+ * stricter services would refuse it: an entry under the account's name
+ * (alt_name, may be NULL) rather than the SPN, or under another kvno.
+ * Names match as the KDC matches them, regardless of case.  Without a
+ * ticket, the keytab's kvnos are compared with the directory's (dir_kvno;
+ * < 0: unknown).  Free out->detail.
  */
+void ticket_keytab_check(const struct ticket *t, const char *spn,
+                         const char *keytab, const char *alt_name,
+                         long dir_kvno, struct keytab_check *out);
+
+/* ticket_keytab_check's verdict as true when a service can accept the
+ * ticket; *detail (malloc'd) says what was found either way. */
 bool ticket_check_keytab(const struct ticket *t, const char *spn,
                          const char *keytab, const char *alt_name,
                          long dir_kvno, char **detail);

@@ -552,7 +552,7 @@ static enum status do_verify(struct ctx *c)
     if (c->q->account != NULL)
         st = session_find_account(c->s, c->job, &acct);
     if (st == ST_OK)
-        st = verify_run(c->s, c->q, acct.entry.dn);
+        st = verify_run(c->s, c->job, acct.entry.dn);
     dir_account_free(&acct);
     return st;
 }

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "acctinfo.h"
 #include "creds.h"
 #include "fixcmd.h"
 #include "keygen.h"

@@ -1,15 +1,16 @@
 # --write-keytab: the service's keytab.  Sourced by tests/run.sh after
 # tests/verify.sh (helpers: lsearch, lmodify, mkcomputer, jget).  Its own
 # accounts (kt*), passwords set on the DC, and the ground truth of a
-# client and a service: `kvno -k` and tests/gssaccept (a GSS-API acceptor
-# that names no principal, as most services) with a ticket fetched fresh
-# from the KDC.  A second DC (AES-only tickets by default) for the
+# client and a service: `kvno -k` (with the client's cache, so a ticket
+# it holds from before a change is tried too) and tests/gss_accept (a
+# GSS-API acceptor that names no principal, as most services, with a
+# ticket fetched fresh from the KDC).  A second DC (AES-only tickets by default) for the
 # encryption-type defaults.
 
 K_DIR=$TESTDC_DIR/keytab
 mkdir -p "$K_DIR"
 K_SMB=$TESTDC_DIR/etc/smb.conf
-K_GSS=$PWD/tests/gssaccept
+K_GSS=$PWD/tests/gss_accept
 
 # kt_pw NAME PASSWORD: a private password file.
 kt_pw() {
@@ -28,12 +29,12 @@ kt_accepts() {
 	local cc=${3:-$K_DIR/fresh.cc}
 	[[ -n ${3:-} ]] || kt_cache "$cc"
 	KRB5CCNAME=FILE:$cc kvno -q -k "$1" "$2" >/dev/null 2>&1 &&
-		KRB5CCNAME=FILE:$cc "$K_GSS" "$1" "$2" >/dev/null 2>&1
+		KRB5CCNAME=FILE:$cc "$K_GSS" "$2" "$1" >/dev/null 2>&1
 }
 accepts() {
 	((_skip)) && return 0
 	kt_accepts "$@" || _fail "a ticket for $2 is not accepted with $1${3:+ (the ticket in $3)}" \
-		"$(KRB5CCNAME=FILE:${3:-$K_DIR/fresh.cc} "$K_GSS" "$1" "$2" 2>&1)" "$(klist -ke "$1" 2>&1)"
+		"$(KRB5CCNAME=FILE:${3:-$K_DIR/fresh.cc} "$K_GSS" "$2" "$1" 2>&1)" "$(klist -ke "$1" 2>&1)"
 }
 refuses() {
 	((_skip)) && return 0
@@ -73,7 +74,7 @@ kt_pw next 'Kt-Next-Pass-2!'
 KW="CN=kt-web,$U"
 t "keytab fixture: accounts with known passwords, the GSS-API service"
 same "fixture" "$k_ok" 1
-same "gssaccept built" "$([[ -x $K_GSS ]] && echo yes)" yes
+same "gss_accept built" "$([[ -x $K_GSS ]] && echo yes)" yes
 
 # ------------------------------------------------------------- a user
 t "keytab: --write-keytab of a user: its name and every SPN, a new file 0600, the check ok"

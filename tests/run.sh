@@ -67,6 +67,7 @@ fi
 dcdir=$(mktemp -d /tmp/setspn-dc.XXXXXX)
 cleanup() {
 	bash tests/dc/testdc.sh stop "$dcdir" >/dev/null 2>&1
+	[[ -z ${vm_dc2:-} ]] || bash tests/dc/testdc.sh stop "$vm_dc2" >/dev/null 2>&1
 	rm -rf "$dcdir"
 	[[ -z $own_reports ]] || rm -rf "$own_reports"
 }
@@ -91,6 +92,8 @@ fi
 . tests/scripting.sh
 # shellcheck source=tests/verify.sh
 . tests/verify.sh
+# shellcheck source=tests/verify_matrix.sh
+. tests/verify_matrix.sh
 # shellcheck source=tests/keytab.sh
 . tests/keytab.sh
 # shellcheck source=tests/connect.sh
@@ -129,6 +132,7 @@ dc_leftovers() {
 # any process of its directory or of the two-DC test's.
 dc_dirs=("$dcdir")
 [[ -z ${two:-} ]] || dc_dirs+=("$two")
+[[ -z ${vm_dc2:-} ]] || dc_dirs+=("$vm_dc2")
 bash tests/dc/testdc.sh stop "$dcdir" >/dev/null 2>&1 ||
 	{ echo "FAIL: the test DC does not stop"; FAIL=$((FAIL + 1)); }
 left=$(dc_leftovers "${dc_dirs[@]}")

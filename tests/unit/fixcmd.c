@@ -45,10 +45,14 @@ static void fix_commands(void **state)
 
     (void)state;
     c = fix_setspn('S', "SMTPSVC/mail.spn.test", "EXCH01", NULL);
-    assert_string_equal(c, "setspn -S SMTPSVC/mail.spn.test EXCH01");
+    assert_string_equal(c, "setspn -S -- SMTPSVC/mail.spn.test EXCH01");
     free(c);
     c = fix_setspn('D', "HTTP/x", "CN=svc web,CN=Users,DC=x", "-U");
-    assert_string_equal(c, "setspn -U -D HTTP/x 'CN=svc web,CN=Users,DC=x'");
+    assert_string_equal(c, "setspn -U -D -- HTTP/x 'CN=svc web,CN=Users,DC=x'");
+    free(c);
+    /* an account that starts with '-' is an operand, never an option */
+    c = fix_setspn('S', "HTTP/x", "-F", "-U");
+    assert_string_equal(c, "setspn -U -S -- HTTP/x -F");
     free(c);
     c = fix_ldapmodify("ldap://dc1", "CN=A,DC=x", "userAccountControl",
                        "512");
@@ -62,6 +66,45 @@ static void fix_commands(void **state)
     assert_non_null(strstr(c, "'dn:: Q049GyxEQz14'"));
     assert_null(strchr(c, '\x1b'));
     free(c);
+}
+
+/* Every account word names exactly one account, whatever its name. */
+static void fix_account_words(void **state)
+{
+    static const struct {
+        const char *sam;
+        bool computer;
+        const char *want, *kind;
+    } cases[] = {
+        { "EXCH01$", true, "EXCH01$", NULL },
+        { "svc-web", false, "svc-web", "-U" },
+        { "svc$", false, "svc$", NULL },       /* a user whose name ends in $ */
+        { "-F", false, "-F", "-U" },           /* after "--": an operand */
+        { "--dry-run", false, "--dry-run", "-U" },
+        /* read another way by the parser: the DN */
+        { "DC1$x$", true, "DC1$x$", NULL },    /* NAME$: that exact name */
+        { "administrator@spn.test", false, "CN=d,DC=x", NULL },
+        { "SPN\\admin", false, "CN=d,DC=x", NULL },
+        { "CN=x", false, "CN=d,DC=x", NULL },
+        { "a,b", false, "CN=d,DC=x", NULL },
+        { " lead", false, "CN=d,DC=x", NULL },
+        { "x\xe2\x80\xae", false, "CN=d,DC=x", NULL },
+        { "NOSIGN", true, "CN=d,DC=x", NULL }, /* -C would add a '$' */
+    };
+
+    (void)state;
+    for (size_t i = 0; i < NCASES(cases); i++) {
+        const char *kind = "unset";
+        char *w = fix_account(cases[i].sam, cases[i].computer, "CN=d,DC=x",
+                              &kind);
+
+        unit_same(cases[i].sam, w, cases[i].want);
+        if (cases[i].kind == NULL)
+            assert_null(kind);
+        else
+            assert_string_equal(kind, cases[i].kind);
+        free(w);
+    }
 }
 
 static void fix_spn_parts(void **state)
@@ -117,6 +160,7 @@ int unit_fixcmd(void)
     static const struct CMUnitTest tests[] = {
         cmocka_unit_test(fix_shell_words),
         cmocka_unit_test(fix_commands),
+        cmocka_unit_test(fix_account_words),
         cmocka_unit_test(fix_spn_parts),
         cmocka_unit_test(fix_enctypes),
     };
