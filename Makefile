@@ -51,8 +51,10 @@ ALL_LDFLAGS = $(LDFLAGS) $(SAN_LDFLAGS)
 
 CORE_OBJS := spn.o account.o filter.o quote.o status.o args.o output.o \
              scan.o batch.o report.o discover.o msg.o xalloc.o entry.o \
-             plan.o wire.o fold.o fixcmd.o bounded.o stop.o netlogon.o cldap.o
+             plan.o wire.o fold.o fixcmd.o bounded.o stop.o netlogon.o cldap.o \
+             keytab.o ktopts.o
 OBJS      := setspn.o verbs.o verify.o resolve.o acctinfo.o ticket.o session.o ldap_ops.o search.o ahead.o page.o \
+             writekt.o keygen.o \
              conn.o connect.o creds.o locator.o ping.o $(CORE_OBJS)
 HEADERS   := $(wildcard *.h)
 
@@ -180,7 +182,12 @@ VALGRIND_ONLY ?= @(fixture*|no arguments*|unknown option*|$\
                  --verify --keytab*|stale: a batch*|$\
                  limits: an ldaps:// server answering the bind*|$\
                  limits: an ldaps:// server sending rootDSE*|$\
-                 invisible: -L and -Q*|invisible: -X*)
+                 invisible: -L and -Q*|invisible: -X*|keytab fixture*|$\
+                 keytab: --write-keytab of a user*|$\
+                 keytab: --write-keytab with a wrong password*|$\
+                 keytab: --write-keytab merges*|keytab: --rotate: next-kvno*|$\
+                 keytab: --json --write-keytab*|$\
+                 keytab: --write-keytab usage errors*)
 
 check-valgrind:
 ifeq ($(SANITIZE),1)

@@ -34,6 +34,7 @@ static const struct {
     { NULL, "query", VERB_QUERY, 'Q' },   { NULL, "reset", VERB_RESET, 'R' },
     { NULL, "scan", VERB_SCAN, 'X' },
     { "--verify", "verify", VERB_VERIFY, 0 },
+    { "--write-keytab", "write-keytab", VERB_KEYTAB, 0 },
 };
 
 #define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
@@ -97,7 +98,7 @@ static char *parse_long(const char *arg, int argc, char *const argv[],
         "--uri",     "--timeout",   "--page-size",     "--batch",
         "--domain",  "--cacert",    "--min-ssf",       "--bind-dn",
         "--keytab",  "--principal", "--password-file", "--max-time",
-        "--value-range", "--service-keytab", "--site",
+        "--value-range", "--service-keytab", "--site", "--write-keytab",
     };
     static const char *const flags[] = { "--help", "--version", "--verbose",
                                          "--json", "--dry-run",
@@ -105,6 +106,7 @@ static char *parse_long(const char *arg, int argc, char *const argv[],
                                          "--starttls", "--simple",
                                          "--verify" };
     bool needs = false, known = false;
+    int kt = ktopts_kind(arg, len); /* --write-keytab's own options */
 
     for (size_t k = 0; k < sizeof(with_value) / sizeof(*with_value); k++)
         if (strlen(with_value[k]) == len
@@ -113,6 +115,10 @@ static char *parse_long(const char *arg, int argc, char *const argv[],
     for (size_t k = 0; k < sizeof(flags) / sizeof(*flags); k++)
         if (strlen(flags[k]) == len && strncmp(arg, flags[k], len) == 0)
             known = true;
+    if (kt > 0) {
+        known = true;
+        needs = kt == 2;
+    }
     if (!known)
         return bad_value("unknown option", arg, "");
     if (needs && value == NULL) {
@@ -144,6 +150,8 @@ static char *parse_long(const char *arg, int argc, char *const argv[],
         o->simple = true;
     else if (IS("--verify"))
         return set_verb(&o->req, VERB_VERIFY);
+    else if (kt == 1)
+        return ktopts_set(&o->kt, arg, len, NULL);
     else if (IS("--min-ssf"))
         return parse_int("--min-ssf", value, 0, 256, &o->min_ssf);
     else if (IS("--timeout"))
@@ -199,6 +207,11 @@ static char *parse_long(const char *arg, int argc, char *const argv[],
         o->password_file = value;
     else if (IS("--service-keytab"))
         o->req.service_keytab = value;
+    else if (IS("--write-keytab")) {
+        o->kt.file = value;
+        return set_verb(&o->req, VERB_KEYTAB);
+    } else if (kt == 2)
+        return ktopts_set(&o->kt, arg, len, value);
     else
         return bad_value("unknown option", arg, "");
 #undef IS
@@ -332,6 +345,12 @@ static char *check_request(struct options *o, const char *pos[], int npos)
                        r->forest ? "-F" : "-T");
     if (r->service_keytab != NULL && r->verb != VERB_VERIFY)
         return xasprintf("--service-keytab applies only to --verify");
+    {
+        char *err = ktopts_check(&o->kt, r->verb == VERB_KEYTAB);
+
+        if (err != NULL)
+            return err;
+    }
     if (r->kind != KIND_ANY && r->account == NULL)
         return xasprintf("%s applies only to switches that take an account",
                        r->kind == KIND_COMPUTER ? "-C" : "-U");
@@ -385,6 +404,7 @@ static char *parse(int first, int argc, char *const argv[], struct options *o,
     o->max_time = DEFAULT_MAX_TIME;
     o->page_size = DEFAULT_PAGE_SIZE;
     o->min_ssf = DEFAULT_MIN_SSF;
+    ktopts_init(&o->kt);
     o->empty = argc <= first;
 
     for (int i = first; i < argc && err == NULL; i++) {

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "account.h"
+#include "ktopts.h"
 
 enum verb {
     VERB_NONE,
@@ -20,7 +21,8 @@ enum verb {
     VERB_QUERY,      /* -Q */
     VERB_RESET,      /* -R */
     VERB_SCAN,       /* -X */
-    VERB_VERIFY      /* --verify */
+    VERB_VERIFY,     /* --verify */
+    VERB_KEYTAB      /* --write-keytab FILE */
 };
 
 #define MAX_DOMAINS 16
@@ -64,6 +66,7 @@ struct options {
     const char *keytab;   /* --keytab FILE */
     const char *principal; /* --principal P */
     const char *password_file; /* --password-file FILE */
+    struct keytab_opts kt; /* --write-keytab and its options (ktopts.h) */
 };
 
 #define DEFAULT_TIMEOUT 10

@@ -121,6 +121,20 @@ void text_render(FILE *f, const struct event *ev)
         }
         break;
     }
+    case EV_KEYTAB:
+        puts_q(f, "Keys of ", ev->dn, " for ");
+        puts_q(f, "", ev->label, ":\n");
+        break;
+    case EV_KEY:
+        puts_q(f, "\t", ev->label, "");
+        fprintf(f, " kvno %zu %s\n", ev->count, ev->value);
+        break;
+    case EV_KEYTAB_DONE:
+        puts_q(f, ev->add ? "Updated keytab " : "Keytab ", ev->label,
+               ev->add ? ": " : " unchanged: ");
+        fprintf(f, "%zu entr%s written, %zu kept, %zu removed\n", ev->count,
+                ev->count == 1 ? "y" : "ies", ev->done, ev->failed);
+        break;
     case EV_ACCOUNT:
     case EV_LDIF:
     case EV_NOTE:

@@ -235,6 +235,24 @@ static void json_render(const struct event *ev)
         json_array_append_new(array_in(o, "checks"), x);
         break;
     }
+    case EV_KEYTAB:
+        json_object_set_new(o, "keytab", jstr(ev->label));
+        json_object_set_new(o, "dn", jdn(ev->dn));
+        json_object_set_new(o, "entries", json_array());
+        break;
+    case EV_KEY:
+        x = json_object();
+        json_object_set_new(x, "principal", jstr(ev->label));
+        json_object_set_new(x, "kvno", json_integer((json_int_t)ev->count));
+        json_object_set_new(x, "enctype", jstr(ev->value));
+        json_array_append_new(array_in(o, "entries"), x);
+        break;
+    case EV_KEYTAB_DONE:
+        json_object_set_new(o, "changed", json_boolean(ev->add));
+        json_object_set_new(o, "written", json_integer((json_int_t)ev->count));
+        json_object_set_new(o, "kept", json_integer((json_int_t)ev->done));
+        json_object_set_new(o, "removed", json_integer((json_int_t)ev->failed));
+        break;
     default:
         break; /* text only */
     }
@@ -272,6 +290,10 @@ void report(const struct event *ev)
     case EV_UPDATED:
         if (!rep.dry_run) /* nothing was updated */
             text_render(stdout, ev);
+        break;
+    case EV_KEYTAB:
+    case EV_KEY: /* a dry run's answer: the entries it would write */
+        text_render(stdout, ev);
         break;
     default:
         /* In a dry run stdout carries LDIF alone. */

@@ -35,9 +35,15 @@ enum event_kind {
     EV_DC,         /* label (URI), dn (its domain); text: the client's
                     * site, value: the DC's site (each NULL if unknown) */
     EV_BATCH,      /* count (lines), done, failed, lines (not run), nlines */
-    EV_CHECK       /* --verify: label (the check's name), result, text (the
+    EV_CHECK,      /* --verify: label (the check's name), result, text (the
                     * finding, directory data in its printed form:
                     * quote.h), values (the commands that fix it) */
+    EV_KEYTAB,     /* --write-keytab: label (the file), dn (the account):
+                    * the keys to write follow */
+    EV_KEY,        /* label (the principal), value (the encryption type's
+                    * name), count (the kvno): one entry */
+    EV_KEYTAB_DONE /* label (the file), add (it changed), count (entries
+                    * written), done (kept), failed (removed) */
 };
 
 /* How a --verify check came out. */

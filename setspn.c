@@ -26,6 +26,7 @@
 #include "report.h"
 #include "session.h"
 #include "verbs.h"
+#include "writekt.h"
 #include "xalloc.h"
 
 #ifndef SETSPN_VERSION
@@ -49,6 +50,15 @@ static void usage(FILE *f)
 "  -X               find SPNs held by more than one account\n"
 "  --verify SPN [ACCOUNT]  why Kerberos to SPN fails, and the fix (reads\n"
 "                   only);  --service-keytab FILE  the service's keytab\n"
+"  --write-keytab FILE ACCOUNT  write ACCOUNT's keys into FILE (merged),\n"
+"                   then check them as --verify does.  With it:\n"
+"    --account-password-file FILE  the account's password (else a prompt)\n"
+"    --spn SPN      only this SPN (repeatable; default: all of them)\n"
+"    --enctypes LIST  aes256,aes128,rc4 (default: what the KDC uses)\n"
+"    --kvno next|N  the kvno to write (default: the account's)\n"
+"    --keep-kvnos N  older kvnos kept in FILE (default 2)\n"
+"    --rotate       set a new random password after writing its keys;\n"
+"                   --force  also on a computer account\n"
 "Modifiers:\n"
 "  -F               forest-wide, through the Global Catalog (-S -A -Q -X\n"
 "                   --verify)\n"
@@ -286,6 +296,9 @@ int main(int argc, char *argv[])
             free(err);
         }
     }
+    /* a keytab that cannot be written fails before any password is asked */
+    if (st == ST_OK && o.req.verb == VERB_KEYTAB)
+        st = writekt_precheck(&o);
     if (st == ST_OK && (o.simple || (o.principal != NULL && o.keytab == NULL))) {
         st = creds_read_password(o.password_file,
                                  o.simple ? o.bind_dn : o.principal,

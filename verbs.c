@@ -13,6 +13,7 @@
 #include "spn.h"
 #include "acctinfo.h"
 #include "verify.h"
+#include "writekt.h"
 #include "xalloc.h"
 
 /* What the verbs share: the session, the command, the dry run's memory. */
@@ -638,6 +639,9 @@ enum status verbs_run(struct verbs *v, const struct job *j)
             break;
         case VERB_VERIFY:
             st = do_verify(&c);
+            break;
+        case VERB_KEYTAB:
+            st = writekt_run(v->s, j);
             break;
         case VERB_LIST:
         case VERB_NONE:

@@ -5,7 +5,7 @@
 # Setspn.exe's switches (-L, /L; the letters in either case), the Unix
 # options, file names for the options that take a file, and the common
 # Active Directory service classes ("HTTP/") for the SPN of -S, -A, -D,
-# -Q and --verify.  It never contacts a DC: accounts and host names are
+# -Q, --verify and --spn.  It never contacts a DC: accounts and host names are
 # not completed.
 
 # The Setspn.exe switches and modifiers, upper case.
@@ -19,7 +19,8 @@ POP3 MSOLAPSvc.3 MSServerClusterMgmtAPI MSClusterVirtualServer'
 _setspn_longopts='--uri --timeout --page-size --batch --domain --site --cacert
 --min-ssf --bind-dn --keytab --service-keytab --principal --password-file
 --verify --help --version --verbose --json --dry-run --idempotent
---stop-on-error --starttls --simple'
+--stop-on-error --starttls --simple --write-keytab --account-password-file
+--spn --enctypes --kvno --keep-kvnos --rotate --force'
 
 # COMPREPLY += the words of $1 that start with $2 (letter case ignored
 # with a third argument).  No compgen -W into an unquoted array: "-?" and
@@ -79,11 +80,23 @@ _setspn() {
 		[[ - == "$cur"* ]] && COMPREPLY+=(-)
 		return
 		;;
-	--keytab | --service-keytab | --password-file | --cacert)
+	--keytab | --service-keytab | --password-file | --cacert | --write-keytab | \
+		--account-password-file)
 		_setspn_files "$cur"
 		return
 		;;
-	--verify)
+	--enctypes)
+		# a comma-separated list: the next name after the last comma
+		local done=${cur%"${cur##*,}"}
+		_setspn_match 'aes256 aes128 rc4' "${cur##*,}"
+		COMPREPLY=("${COMPREPLY[@]/#/$done}")
+		return
+		;;
+	--kvno)
+		_setspn_match 'next' "$cur"
+		return
+		;;
+	--verify | --spn)
 		[[ $cur == */* ]] && return
 		_setspn_match "$_setspn_classes" "$cur" nocase
 		COMPREPLY=("${COMPREPLY[@]/%//}")
@@ -96,7 +109,8 @@ _setspn() {
 		compopt -o nospace 2>/dev/null
 		return
 		;;
-	-T | -t | --timeout | --page-size | --domain | --site | --min-ssf | --bind-dn | --principal)
+	-T | -t | --timeout | --page-size | --domain | --site | --min-ssf | --bind-dn | --principal | \
+		--keep-kvnos)
 		# A value no completion can know without asking a DC.
 		return
 		;;
@@ -119,7 +133,8 @@ _setspn() {
 		--) dashdash=true ;;
 		-H | -T | -t | --uri | --timeout | --page-size | --batch | --domain | --site | \
 			--cacert | --min-ssf | --bind-dn | --keytab | --service-keytab | \
-			--principal | --password-file | --verify)
+			--principal | --password-file | --verify | --write-keytab | \
+			--account-password-file | --spn | --enctypes | --kvno | --keep-kvnos)
 			skip=true ;;
 		--*=* | --*) ;;
 		[-/][RrSsAaDdLlQqXx]) verb=${w:1:1} verb=${verb^} ;;

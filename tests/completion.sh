@@ -82,8 +82,8 @@ ms='MSClusterVirtualServer/ MSOLAPSvc.3/ MSSQLSvc/ MSServerClusterMgmtAPI/'
 if [[ -r /usr/share/bash-completion/bash_completion ]]; then
 	bcase "switches after -" 'setspn -' "$switches"
 	bcase "a lower-case switch stays lower case" 'setspn -s' '-s'
-	bcase "long options" 'setspn --s' '--service-keytab --simple --site --starttls --stop-on-error'
-	bcase "every long option" 'setspn --' '--batch --bind-dn --cacert --domain --dry-run --help --idempotent --json --keytab --min-ssf --page-size --password-file --principal --service-keytab --simple --site --starttls --stop-on-error --timeout --uri --verbose --verify --version'
+	bcase "long options" 'setspn --s' '--service-keytab --simple --site --spn --starttls --stop-on-error'
+	bcase "every long option" 'setspn --' '--account-password-file --batch --bind-dn --cacert --domain --dry-run --enctypes --force --help --idempotent --json --keep-kvnos --keytab --kvno --min-ssf --page-size --password-file --principal --rotate --service-keytab --simple --site --spn --starttls --stop-on-error --timeout --uri --verbose --verify --version --write-keytab'
 	bcase "Setspn.exe's /L spelling" 'setspn /' "$slashes"
 	bcase "/l in lower case" 'setspn /l' '/l'
 	bcase "service classes after -S" 'setspn -S ' "$classes"
@@ -98,6 +98,11 @@ if [[ -r /usr/share/bash-completion/bash_completion ]]; then
 	bcase "the account is not completed" 'setspn -S HTTP/web01 W' ''
 	bcase "-L's account is not completed" 'setspn -L ' ''
 	bcase "--verify takes an SPN" 'setspn --verify ms' "$ms"
+	bcase "--spn takes an SPN" 'setspn --write-keytab k.kt svc --spn ms' "$ms"
+	bcase "--write-keytab: files" 'setspn --write-keytab a' 'a.keytab adir'
+	bcase "--account-password-file: files" 'setspn --write-keytab k svc --account-password-file a' 'a.keytab adir'
+	bcase "--enctypes: the next name of the list" 'setspn --enctypes aes256,r' 'aes256,rc4'
+	bcase "--kvno: next" 'setspn --kvno n' 'next'
 	bcase "--batch: files and -" 'setspn --batch ' '- -q a.keytab adir'
 	bcase "--batch=FILE" 'setspn --batch=a' 'a.keytab adir'
 	bcase "--keytab: files" 'setspn --keytab a' 'a.keytab adir'
@@ -149,11 +154,15 @@ zlines=(
 	'setspn --password-file a'
 	'setspn --cacert a'
 	'setspn -H ld'
+	'setspn --write-keytab a'
+	'setspn --spn ms'
+	'setspn --kvno n'
+	'setspn --enctypes aes256,r'
 )
 zwant=(
 	"$switches"
 	'-s'
-	'--service-keytab --simple --site --starttls --stop-on-error'
+	'--service-keytab --simple --site --spn --starttls --stop-on-error'
 	"$slashes"
 	"$classes"
 	'HTTP/'
@@ -171,6 +180,10 @@ zwant=(
 	'a.keytab adir'
 	'a.keytab adir'
 	'ldap:// ldaps://'
+	'a.keytab adir'
+	"$ms"
+	'next'
+	'rc4'
 )
 if command -v zsh >/dev/null && [[ -z $ONLY || "completion zsh" == *$ONLY* || $ONLY == *zsh* ]]; then
 	# One zsh for every line: the lines on stdin, the candidates back.

@@ -16,7 +16,7 @@ export PATH="$PWD:$PATH"
 # The servers' names resolve on loopback only: --verify's DNS check never
 # asks the host's resolver.
 loopdns_start "$dcdir" "A mail.spn.test 127.0.0.60" "A exch01.spn.test 127.0.0.60" \
-	"A exch02.spn.test 127.0.0.61" || exit 1
+	"A exch02.spn.test 127.0.0.61" "A web.spn.test 127.0.0.62" || exit 1
 setspn() { loopdns "$PWD/setspn" "$@"; }
 
 say() { printf '\n\033[1m# %s\033[0m\n' "$*"; }
@@ -59,6 +59,16 @@ say "Move it: delete from EXCH01, add to EXCH02:"
 show setspn -D SMTPSVC/mail.spn.test EXCH01
 show setspn -S SMTPSVC/mail.spn.test EXCH02
 show setspn -L EXCH02
+say "A web service's account, its SPN, and the keytab the service needs (the salt and kvno from the KDC):"
+samba-tool user create svc-web 'Demo-Web-Pass-1!' -s "$TESTDC_DIR/etc/smb.conf" >/dev/null
+(umask 077 && printf '%s\n' 'Demo-Web-Pass-1!' >"$dcdir/svc-web.pw")
+show setspn -S HTTP/web.spn.test svc-web
+show setspn --write-keytab "$dcdir/httpd.keytab" svc-web --account-password-file "$dcdir/svc-web.pw"
+show setspn --verify HTTP/web.spn.test svc-web --service-keytab "$dcdir/httpd.keytab"
+show kvno -k "$dcdir/httpd.keytab" HTTP/web.spn.test
+say "Rotate the password: the next kvno's keys first, then a new random password nobody sees:"
+show setspn --write-keytab "$dcdir/httpd.keytab" svc-web --rotate
+show klist -ke "$dcdir/httpd.keytab"
 say "Exit codes are distinct for scripts: 0 done, 1 negative, 2 bad input, 3 auth, 4 directory."
 show setspn -S 'SMTPSVC/bad host' EXCH02
 show env KRB5CCNAME=FILE:/nonexistent setspn -L EXCH02

@@ -94,6 +94,8 @@ fi
 . tests/verify.sh
 # shellcheck source=tests/verify_matrix.sh
 . tests/verify_matrix.sh
+# shellcheck source=tests/keytab.sh
+. tests/keytab.sh
 # shellcheck source=tests/connect.sh
 . tests/connect.sh
 # shellcheck source=tests/locator.sh

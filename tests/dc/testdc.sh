@@ -186,9 +186,13 @@ busy_on() {
 
 # Two starts at once must not pick the same address: each holds a lock on
 # its address (kept until this script exits, by then samba holds the ports).
+# With a second argument, waits that many seconds for it (a start scanning
+# the addresses holds each one's lock for a moment).
 claim() {
 	exec {lockfd}>"/tmp/testdc-$1.lock"
-	flock -n "$lockfd" || { exec {lockfd}>&-; return 1; }
+	local how=(-n)
+	[[ -z ${2:-} ]] || how=(-w "$2")
+	flock "${how[@]}" "$lockfd" || { exec {lockfd}>&-; return 1; }
 }
 
 ports_free() {
@@ -202,7 +206,7 @@ ports_free() {
 		done
 		die "no free address in 127.0.0.1-9 for the DC's ports:"$'\n'"$busy"
 	fi
-	claim "$IP" || die "another test DC is starting on $IP"
+	claim "$IP" 20 || die "another test DC is starting on $IP"
 	busy=$(busy_on "$IP")
 	[[ -z $busy ]] || die "ports needed by the DC are in use on $IP:"$'\n'"$busy"
 }

@@ -94,6 +94,8 @@ int unit_entry(void);
 int unit_filter(void);
 int unit_fixcmd(void);
 int unit_fold(void);
+int unit_keytab(void);
+int unit_ktopts(void);
 int unit_output(void);
 int unit_plan(void);
 int unit_quote(void);
