@@ -317,7 +317,16 @@ lint:
 	@echo "clang-tidy: $(words $(LINT_SRCS)) files"
 	@$(MAKE) --no-print-directory $(TIDY_CMOCKA)
 	@$(MAKE) --no-print-directory -k -j$(LINT_JOBS) --output-sync=target $(TIDY_RUNS)
+	@echo "mandoc -Tlint: man/setspn.1"
+	@$(MAKE) --no-print-directory lint-man
 	@echo "lint: clean"
+
+# The page's own warnings and style notes; what the installed manual
+# database knows (other pages present or not) is no fault of the page.
+lint-man:
+	@out=$$(mandoc -Tlint -W all man/setspn.1 2>&1 | \
+	    grep -v 'mandoc\.db\|referenced manual not found'); \
+	[ -z "$$out" ] || { printf '%s\n' "$$out"; exit 1; }
 
 install: setspn
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
@@ -364,5 +373,5 @@ clean:
 
 FORCE:
 
-.PHONY: all check check-valgrind check-package deb demo bench bench-scale fuzz fuzz-build \
+.PHONY: lint-man all check check-valgrind check-package deb demo bench bench-scale fuzz fuzz-build \
         lint install clean FORCE tests/unit

@@ -26,8 +26,8 @@ ansible_pkgs=(ansible-core python3)
 # of debian/control, the packaging tools, and man-db for man -w.
 package_pkgs=(dpkg-dev debhelper lintian fakeroot man-db)
 
-# make check-valgrind, make lint, make fuzz.
-tool_pkgs=(valgrind cppcheck clang-tidy clang libclang-rt-14-dev)
+# make check-valgrind, make lint (mandoc: the man page's lint), make fuzz.
+tool_pkgs=(valgrind cppcheck clang-tidy clang libclang-rt-14-dev mandoc)
 
 case "${1:-}" in
 build) want=("${build_pkgs[@]}") ;;
