@@ -51,8 +51,8 @@ ALL_LDFLAGS = $(LDFLAGS) $(SAN_LDFLAGS)
 
 CORE_OBJS := spn.o account.o filter.o quote.o status.o args.o output.o \
              scan.o batch.o report.o discover.o msg.o xalloc.o entry.o \
-             plan.o wire.o fold.o fixcmd.o bounded.o
-OBJS      := setspn.o verbs.o verify.o ticket.o session.o ldap_ops.o search.o ahead.o page.o \
+             plan.o wire.o fold.o fixcmd.o bounded.o refusal.o
+OBJS      := setspn.o verbs.o verify.o ticket.o session.o ldap_ops.o rights.o search.o ahead.o page.o \
              conn.o connect.o creds.o $(CORE_OBJS)
 HEADERS   := $(wildcard *.h)
 

@@ -27,6 +27,10 @@ enum status conn_fail_ldap(struct conn *c, enum status_op op, int rc,
     const char *d = wire_clean_diag(diag);
     enum status st = status_classify(rc, d, op);
 
+    c->last_rc = rc;
+    free(c->last_diag);
+    c->last_diag = *d ? xstrdup(d) : NULL;
+
     if (rc == LDAP_SERVER_DOWN || rc == LDAP_TIMEOUT
         || rc == LDAP_CONNECT_ERROR)
         c->lost = true;
@@ -69,6 +73,7 @@ void conn_free(struct conn *c)
     free(c->how);
     free(c->tls_desc);
     free(c->error);
+    free(c->last_diag);
     xstrv_free(c->refs, c->nrefs);
     if (c->ahead_free != NULL)
         c->ahead_free(c->ahead);
@@ -81,6 +86,12 @@ void conn_set_ahead(struct conn *c, void *state, void (*free_fn)(void *))
 {
     c->ahead = state;
     c->ahead_free = free_fn;
+}
+
+int conn_last_result(const struct conn *c, const char **diag)
+{
+    *diag = c->last_diag;
+    return c->last_rc;
 }
 
 const char *conn_error(const struct conn *c)

@@ -293,6 +293,14 @@ static enum status connect_gc(struct session *s)
     return ST_OK;
 }
 
+enum status session_gc(struct session *s, struct conn **gc)
+{
+    enum status st = connect_gc(s);
+
+    *gc = s->gc;
+    return st;
+}
+
 enum status session_scopes(struct session *s, const struct request *q)
 {
     const char *base = conn_base(s->conn);

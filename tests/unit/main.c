@@ -150,6 +150,7 @@ int main(void)
         unit_scan,    unit_batch,     unit_discover, unit_report,
         unit_entry,   unit_plan,      unit_wire,    unit_creds,
         unit_fold,    unit_fixcmd,    unit_args_conn, unit_bounded,
+        unit_refusal,
     };
     const char *filter = getenv("UNIT_FILTER");
     int failed = 0;
