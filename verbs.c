@@ -222,7 +222,7 @@ static enum status add_refused(struct ctx *c, enum status st, const char *spn,
         }
         if (h.others == 0 && st == ST_DUPLICATE
             && forest_holders(c, spn, dn, &h)) {
-            q = quote_value(spn);
+            q = quote_display(spn, strlen(spn));
             show_conflict(&h, dn);
             report_failure("cannot add %s to %s: the forest holds it "
                            "already, on the account%s listed above, found "

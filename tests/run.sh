@@ -93,6 +93,8 @@ fi
 . tests/verify.sh
 # shellcheck source=tests/connect.sh
 . tests/connect.sh
+# shellcheck source=tests/refusal.sh
+. tests/refusal.sh
 # shellcheck source=tests/hostile.sh
 . tests/hostile.sh
 # shellcheck source=tests/robust.sh
