@@ -34,6 +34,11 @@ enum status conn_fail_ldap(struct conn *c, enum status_op op, int rc,
     if (rc == LDAP_SERVER_DOWN || rc == LDAP_TIMEOUT
         || rc == LDAP_CONNECT_ERROR)
         c->lost = true;
+    if (rc == LDAP_TIMEOUT && conn_timeout(c) > 0)
+        return conn_fail(c, st, "%s: %s (%d)%s%s: no answer within %d "
+                                "seconds (--timeout; raise it for a slow "
+                                "DC)", what, ldap_err2string(rc), rc,
+                         *d ? ": " : "", d, conn_timeout(c));
     return conn_fail(c, st, "%s: %s (%d)%s%s", what, ldap_err2string(rc), rc,
                      *d ? ": " : "", d);
 }

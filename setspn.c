@@ -103,6 +103,7 @@ static int run_jobs(struct verbs *v, const struct job *jobs, size_t n,
 {
     size_t done = 0, failed = 0, i, ahead = 0;
     int worst = EXIT_DONE;
+    int *failed_lines = xcalloc(n + 1, sizeof(*failed_lines));
 
     for (i = 0; i < n; i++) {
         enum status st;
@@ -131,6 +132,8 @@ static int run_jobs(struct verbs *v, const struct job *jobs, size_t n,
             worst = rc;
         if (rc == EXIT_DONE)
             done++;
+        else if (batch)
+            failed_lines[failed++] = jobs[i].line;
         else
             failed++;
         /* A lost DC ends the batch; --stop-on-error ends it at any
@@ -167,9 +170,11 @@ static int run_jobs(struct verbs *v, const struct job *jobs, size_t n,
             not_run[k - i] = jobs[k].line;
         report(&(struct event){ .kind = EV_BATCH, .count = n, .done = done,
                                 .failed = failed, .lines = not_run,
-                                .nlines = n - i });
+                                .nlines = n - i,
+                                .failed_lines = failed_lines });
         free(not_run);
     }
+    free(failed_lines);
     return worst;
 }
 

@@ -90,10 +90,58 @@ static enum status find_holders(struct ctx *c, char *const *spns, size_t n,
     return ST_OK;
 }
 
+/* The value being added that h's first other holder conflicts with, and
+ * what that holder holds (the value itself, or its alias form).  False if
+ * every holder is the target. */
+static bool first_conflict(const struct plan_holders *h, const char *target,
+                           const char **adding, const char **held,
+                           const char **dn)
+{
+    for (size_t i = 0; i < h->by_exact.n; i++) {
+        const struct entry *e = &h->by_exact.v[i];
+
+        if (strcasecmp(e->dn, target) == 0)
+            continue;
+        for (size_t j = 0; j < h->nexact; j++)
+            if ((*held = plan_stored_value(e, h->exact[j])) != NULL) {
+                *adding = h->exact[j];
+                *dn = e->dn;
+                return true;
+            }
+    }
+    for (size_t i = 0; i < h->by_alias.n; i++) {
+        const struct entry *e = &h->by_alias.v[i];
+
+        if (strcasecmp(e->dn, target) == 0)
+            continue;
+        for (size_t j = 0; j < h->nalias; j++) {
+            const char *host = strchr(h->alias[j], '/');
+
+            if (host == NULL
+                || (*held = plan_stored_value(e, h->alias[j])) == NULL)
+                continue;
+            /* the HOST/x value this alias form came from */
+            for (size_t k = 0; k < h->nexact; k++) {
+                const char *kh = strchr(h->exact[k], '/');
+
+                if (kh != NULL && strcasecmp(kh, host) == 0) {
+                    *adding = h->exact[k];
+                    *dn = e->dn;
+                    return true;
+                }
+            }
+        }
+    }
+    return false;
+}
+
 /* Setspn.exe's conflict report: each holder and the values it holds, then
- * the duplicate line. */
+ * the duplicate line; then, on stderr and in JSON, the value that was
+ * being added and why it cannot be. */
 static void show_conflict(const struct plan_holders *h, const char *target)
 {
+    const char *adding = NULL, *held = NULL, *dn = NULL;
+
     for (size_t i = 0; i < h->by_exact.n; i++)
         holder(&h->by_exact.v[i], h->exact, h->nexact);
     for (size_t i = 0; i < h->by_alias.n; i++)
@@ -101,6 +149,31 @@ static void show_conflict(const struct plan_holders *h, const char *target)
             holder(&h->by_alias.v[i], h->alias, h->nalias);
     report_line(EV_CHECKED);
     report_line(EV_DUPLICATE);
+    if (first_conflict(h, target, &adding, &held, &dn)) {
+        char *qa = quote_display(adding, strlen(adding));
+        char *qh = quote_display(held, strlen(held));
+        char *qd = quote_display(dn, strlen(dn));
+        char *qt = quote_display(target, strlen(target));
+        const char *slash = strchr(held, '/');
+        char *msg;
+
+        if (strcasecmp(adding, held) == 0)
+            msg = xasprintf("cannot add %s to %s: %s holds it already",
+                            qa, qt, qd);
+        else
+            msg = xasprintf("cannot add %s to %s: %s holds %s, an alias of "
+                            "%s (sPNMappings: HOST stands for %.*s), and "
+                            "one name may have one holder",
+                            qa, qt, qd, qh, qa,
+                            (int)(slash ? slash - held : 0), held);
+        report(&(struct event){ .kind = EV_FAILURE, .text = msg,
+                                .value = adding });
+        free(msg);
+        free(qa);
+        free(qh);
+        free(qd);
+        free(qt);
+    }
 }
 
 /* ---------------------------------------------------------------- -L */
@@ -222,22 +295,21 @@ static enum status add_refused(struct ctx *c, enum status st, const char *spn,
         }
         if (h.others == 0 && st == ST_DUPLICATE
             && forest_holders(c, spn, dn, &h)) {
-            q = quote_display(spn, strlen(spn));
             show_conflict(&h, dn);
-            report_failure("cannot add %s to %s: the forest holds it "
-                           "already, on the account%s listed above, found "
-                           "in the Global Catalog (setspn -F -S checks the "
-                           "whole forest before it writes)",
-                           q, dn, h.others > 1 ? "s" : "");
-            free(q);
+            report_note("found in the Global Catalog: the DC checks the "
+                        "whole forest, as setspn -F -S does before it "
+                        "writes");
             if (c->o->verbose)
                 report_note("the DC said: %s", why);
             break;
         }
         if (h.others > 0 || st == ST_DUPLICATE) {
             show_conflict(&h, dn);
+            if (h.others == 0)
+                report_failure("%s", why);
+            else if (c->o->verbose)
+                report_note("the DC said: %s", why);
             st = ST_DUPLICATE;
-            report_failure("%s", why);
             break;
         }
         /* the validated write's rule (Samba: 19) */

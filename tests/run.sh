@@ -95,6 +95,8 @@ fi
 . tests/connect.sh
 # shellcheck source=tests/refusal.sh
 . tests/refusal.sh
+# shellcheck source=tests/firsthour.sh
+. tests/firsthour.sh
 # shellcheck source=tests/hostile.sh
 . tests/hostile.sh
 # shellcheck source=tests/robust.sh
