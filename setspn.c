@@ -60,6 +60,7 @@ static void usage(FILE *f)
 "  -H, --uri URI    the DC to use (default: URI from ldap.conf)\n"
 "  --timeout SECS   give up on a DC or KDC that does not answer (default 10;\n"
 "                   0: wait forever)\n"
+"  --max-time SECS  end the whole run after SECS seconds (default: none)\n"
 "  --page-size N    entries per page of every search (default 1000)\n"
 "  --value-range N  ask for SPN values N at a time (;range=; default: whole)\n"
 "  -v, --verbose    report the DC, mechanism, security and pages on stderr\n"

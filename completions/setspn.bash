@@ -16,7 +16,8 @@ _setspn_classes='HOST HTTP MSSQLSvc cifs ldap GC DNS SMTPSVC SMTP WSMAN
 TERMSRV RestrictedKrbHost exchangeMDB exchangeAB exchangeRFR nfs FTP IMAP
 POP3 MSOLAPSvc.3 MSServerClusterMgmtAPI MSClusterVirtualServer'
 
-_setspn_longopts='--uri --timeout --page-size --batch --domain --cacert
+_setspn_longopts='--uri --timeout --max-time --page-size --value-range
+--batch --domain --cacert
 --min-ssf --bind-dn --keytab --service-keytab --principal --password-file
 --verify --help --version --verbose --json --dry-run --idempotent
 --stop-on-error --starttls --simple'
@@ -96,7 +97,8 @@ _setspn() {
 		compopt -o nospace 2>/dev/null
 		return
 		;;
-	-T | -t | --timeout | --page-size | --domain | --min-ssf | --bind-dn | --principal)
+	-T | -t | --timeout | --max-time | --page-size | --value-range | --domain | \
+		--min-ssf | --bind-dn | --principal)
 		# A value no completion can know without asking a DC.
 		return
 		;;
@@ -117,7 +119,8 @@ _setspn() {
 		fi
 		case $w in
 		--) dashdash=true ;;
-		-H | -T | -t | --uri | --timeout | --page-size | --batch | --domain | \
+		-H | -T | -t | --uri | --timeout | --max-time | --page-size | \
+			--value-range | --batch | --domain | \
 			--cacert | --min-ssf | --bind-dn | --keytab | --service-keytab | \
 			--principal | --password-file | --verify)
 			skip=true ;;

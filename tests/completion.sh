@@ -83,7 +83,7 @@ if [[ -r /usr/share/bash-completion/bash_completion ]]; then
 	bcase "switches after -" 'setspn -' "$switches"
 	bcase "a lower-case switch stays lower case" 'setspn -s' '-s'
 	bcase "long options" 'setspn --s' '--service-keytab --simple --starttls --stop-on-error'
-	bcase "every long option" 'setspn --' '--batch --bind-dn --cacert --domain --dry-run --help --idempotent --json --keytab --min-ssf --page-size --password-file --principal --service-keytab --simple --starttls --stop-on-error --timeout --uri --verbose --verify --version'
+	bcase "every long option" 'setspn --' '--batch --bind-dn --cacert --domain --dry-run --help --idempotent --json --keytab --max-time --min-ssf --page-size --password-file --principal --service-keytab --simple --starttls --stop-on-error --timeout --uri --value-range --verbose --verify --version'
 	bcase "Setspn.exe's /L spelling" 'setspn /' "$slashes"
 	bcase "/l in lower case" 'setspn /l' '/l'
 	bcase "service classes after -S" 'setspn -S ' "$classes"

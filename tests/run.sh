@@ -101,6 +101,8 @@ fi
 . tests/hostile.sh
 # shellcheck source=tests/robust.sh
 . tests/robust.sh
+# shellcheck source=tests/options.sh
+. tests/options.sh
 # shellcheck source=tests/completion.sh
 . tests/completion.sh
 # shellcheck source=tests/ansible.sh
