@@ -367,11 +367,18 @@ deb:
 check-package:
 	@bash tests/package.sh
 
+# The Ansible collection setspn.ad: build/setspn-ad-0.1.0.tar.gz
+# (install: ansible-galaxy collection install build/setspn-ad-0.1.0.tar.gz).
+collection:
+	@command -v ansible-galaxy >/dev/null || \
+	    { echo "collection: needs ansible-galaxy (bash tests/deps.sh ansible)" >&2; exit 1; }
+	ansible-galaxy collection build contrib/ansible/collection --output-path build --force
+
 clean:
 	rm -f setspn $(UNIT_BIN) tests/hostile *.o $(FLAGS_STAMP)
 	rm -rf $(FUZZ_BUILD) build
 
 FORCE:
 
-.PHONY: lint-man all check check-valgrind check-package deb demo bench bench-scale fuzz fuzz-build \
+.PHONY: lint-man collection all check check-valgrind check-package deb demo bench bench-scale fuzz fuzz-build \
         lint install clean FORCE tests/unit

@@ -189,7 +189,8 @@ rc 1
 out_has "CN=APP9,CN=Computers,DC=child,DC=spn,DC=test
 	HTTP/dup.spn.test"
 out_has "Duplicate SPN found, aborting operation!"
-err_has "setspn: cannot add HTTP/dup.spn.test to CN=WEB02,$RF_FC: the forest holds it already, on the account listed above, found in the Global Catalog (setspn -F -S checks the whole forest before it writes)"
+err_has "setspn: cannot add HTTP/dup.spn.test to CN=WEB02,$RF_FC: CN=APP9,CN=Computers,DC=child,DC=spn,DC=test holds it already
+setspn: found in the Global Catalog: the DC checks the whole forest, as setspn -F -S does before it writes"
 same "the GC was searched from the root" "$(jq -r 'select(.op=="search") | .base' "$rf_dir/gc.log" 2>/dev/null | head -1)" ""
 
 for rf_p in "${rf_pids[@]}"; do
