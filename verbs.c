@@ -196,14 +196,14 @@ static enum status do_list(struct ctx *c)
 
 /*
  * A duplicate the DC saw beyond the scopes searched (Windows' 000021C7: a
- * holder in another domain of the forest): look for it in the Global
- * Catalog, as -F would have.  True if holders were found (they are in h).
+ * holder in another domain of the forest): look for one[0] in the Global
+ * Catalog, as -F would have.  True if holders were found (they are in h,
+ * which keeps pointing at one).
  */
-static bool forest_holders(struct ctx *c, const char *spn, const char *dn,
+static bool forest_holders(struct ctx *c, char *const *one, const char *dn,
                            struct plan_holders *h)
 {
     struct conn *gc;
-    char *one[] = { (char *)spn };
 
     for (size_t i = 0; i < c->s->nscopes; i++)
         if (c->s->scopes[i].forest)
@@ -294,7 +294,7 @@ static enum status add_refused(struct ctx *c, enum status st, const char *spn,
             break;
         }
         if (h.others == 0 && st == ST_DUPLICATE
-            && forest_holders(c, spn, dn, &h)) {
+            && forest_holders(c, one, dn, &h)) {
             show_conflict(&h, dn);
             report_note("found in the Global Catalog: the DC checks the "
                         "whole forest, as setspn -F -S does before it "
