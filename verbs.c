@@ -255,7 +255,8 @@ static bool explain_refusal(struct ctx *c, const char *spn, const char *dn)
 
         if (nl != NULL)
             *nl = '\0';
-        report_failure("%s", msg);
+        report(&(struct event){ .kind = EV_FAILURE, .text = msg,
+                                .value = spn });
         for (line = nl; line != NULL; line = nl) {
             line++;
             nl = strchr(line, '\n');

@@ -74,6 +74,7 @@ err_has "(SW instead of WP: the validated write)"
 t "refusal: --json carries the case as the error, exit 3"
 rf_ws --json -S HTTP/rfws02.spn.test RFWS02
 rc 3
+same "value" "$(jq -r '.operations[0].value' <<<"$out" 2>&1)" HTTP/rfws02.spn.test
 same "error" "$(jq -r '.operations[0].error' <<<"$out" 2>&1)" \
 	"cannot add HTTP/rfws02.spn.test to CN=RFWS02,CN=Computers,DC=spn,DC=test: RFWS01\$@SPN.TEST has no right to write servicePrincipalName on that account (the DC does not list it among the attributes RFWS01\$@SPN.TEST may write there)"
 
