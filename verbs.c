@@ -90,51 +90,6 @@ static enum status find_holders(struct ctx *c, char *const *spns, size_t n,
     return ST_OK;
 }
 
-/* The value being added that h's first other holder conflicts with, and
- * what that holder holds (the value itself, or its alias form).  False if
- * every holder is the target. */
-static bool first_conflict(const struct plan_holders *h, const char *target,
-                           const char **adding, const char **held,
-                           const char **dn)
-{
-    for (size_t i = 0; i < h->by_exact.n; i++) {
-        const struct entry *e = &h->by_exact.v[i];
-
-        if (strcasecmp(e->dn, target) == 0)
-            continue;
-        for (size_t j = 0; j < h->nexact; j++)
-            if ((*held = plan_stored_value(e, h->exact[j])) != NULL) {
-                *adding = h->exact[j];
-                *dn = e->dn;
-                return true;
-            }
-    }
-    for (size_t i = 0; i < h->by_alias.n; i++) {
-        const struct entry *e = &h->by_alias.v[i];
-
-        if (strcasecmp(e->dn, target) == 0)
-            continue;
-        for (size_t j = 0; j < h->nalias; j++) {
-            const char *host = strchr(h->alias[j], '/');
-
-            if (host == NULL
-                || (*held = plan_stored_value(e, h->alias[j])) == NULL)
-                continue;
-            /* the HOST/x value this alias form came from */
-            for (size_t k = 0; k < h->nexact; k++) {
-                const char *kh = strchr(h->exact[k], '/');
-
-                if (kh != NULL && strcasecmp(kh, host) == 0) {
-                    *adding = h->exact[k];
-                    *dn = e->dn;
-                    return true;
-                }
-            }
-        }
-    }
-    return false;
-}
-
 /* Setspn.exe's conflict report: each holder and the values it holds, then
  * the duplicate line; then, on stderr and in JSON, the value that was
  * being added and why it cannot be. */
@@ -149,7 +104,7 @@ static void show_conflict(const struct plan_holders *h, const char *target)
             holder(&h->by_alias.v[i], h->alias, h->nalias);
     report_line(EV_CHECKED);
     report_line(EV_DUPLICATE);
-    if (first_conflict(h, target, &adding, &held, &dn)) {
+    if (plan_first_conflict(h, target, &adding, &held, &dn)) {
         char *qa = quote_display(adding, strlen(adding));
         char *qh = quote_display(held, strlen(held));
         char *qd = quote_display(dn, strlen(dn));

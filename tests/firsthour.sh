@@ -24,14 +24,14 @@ rc 4
 err_has "cannot resolve nosuchdc.spn.test"
 
 t "first hour: ldaps:// to a DC that refuses GSSAPI inside TLS names the DC's setting and plain ldap:// (exit 3)"
-run -H "ldaps://$TESTDC_IP" -L FHA
+run -H "ldaps://${TESTDC_URI#ldap://}" -L FHA
 rc 3
 err_has "Sign or Seal are"
 err_has "'ldap server require strong auth = allow_sasl_over_tls' in its smb.conf"
 err_has "or use plain ldap:// without -Z, which GSSAPI signs and seals"
 
 t "first hour: -Z to a DC that refuses GSSAPI inside TLS: the same (exit 3)"
-run -H "ldap://$TESTDC_IP" -Z -L FHA
+run -H "$TESTDC_URI" -Z -L FHA
 rc 3
 err_has "allow_sasl_over_tls"
 
