@@ -52,8 +52,8 @@ ALL_LDFLAGS = $(LDFLAGS) $(SAN_LDFLAGS)
 CORE_OBJS := spn.o account.o filter.o quote.o status.o args.o output.o \
              scan.o batch.o report.o discover.o msg.o xalloc.o entry.o \
              plan.o wire.o fold.o fixcmd.o bounded.o stop.o netlogon.o cldap.o \
-             keytab.o ktopts.o
-OBJS      := setspn.o verbs.o verify.o resolve.o acctinfo.o ticket.o session.o ldap_ops.o search.o ahead.o page.o \
+             keytab.o ktopts.o refusal.o
+OBJS      := setspn.o verbs.o verify.o resolve.o acctinfo.o ticket.o session.o ldap_ops.o rights.o search.o ahead.o page.o \
              writekt.o keygen.o \
              conn.o connect.o creds.o locator.o ping.o $(CORE_OBJS)
 HEADERS   := $(wildcard *.h)
@@ -336,7 +336,16 @@ lint:
 	@echo "clang-tidy: $(words $(LINT_SRCS)) files"
 	@$(MAKE) --no-print-directory $(TIDY_CMOCKA)
 	@$(MAKE) --no-print-directory -k -j$(LINT_JOBS) --output-sync=target $(TIDY_RUNS)
+	@echo "mandoc -Tlint: man/setspn.1"
+	@$(MAKE) --no-print-directory lint-man
 	@echo "lint: clean"
+
+# The page's own warnings and style notes; what the installed manual
+# database knows (other pages present or not) is no fault of the page.
+lint-man:
+	@out=$$(mandoc -Tlint -W all man/setspn.1 2>&1 | \
+	    grep -v 'mandoc\.db\|referenced manual not found'); \
+	[ -z "$$out" ] || { printf '%s\n' "$$out"; exit 1; }
 
 install: setspn
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
@@ -377,11 +386,18 @@ deb:
 check-package:
 	@bash tests/package.sh
 
+# The Ansible collection setspn.ad: build/setspn-ad-0.1.0.tar.gz
+# (install: ansible-galaxy collection install build/setspn-ad-0.1.0.tar.gz).
+collection:
+	@command -v ansible-galaxy >/dev/null || \
+	    { echo "collection: needs ansible-galaxy (bash tests/deps.sh ansible)" >&2; exit 1; }
+	ansible-galaxy collection build contrib/ansible/collection --output-path build --force
+
 clean:
 	rm -f setspn $(UNIT_BIN) tests/hostile tests/gss_accept *.o $(FLAGS_STAMP)
 	rm -rf $(FUZZ_BUILD) build
 
 FORCE:
 
-.PHONY: all check check-valgrind check-package deb demo bench bench-scale fuzz fuzz-build \
+.PHONY: lint-man collection all check check-valgrind check-package deb demo bench bench-scale fuzz fuzz-build \
         lint install clean FORCE tests/unit

@@ -114,3 +114,15 @@ char *account_implicit_upn(const char *upn, const char *domain_dns)
         return NULL;
     return xstrndup(upn, (size_t)(at - upn));
 }
+
+char *account_fqdn_short(const struct account_ref *ref)
+{
+    const char *dot;
+
+    if (ref->form != ACCOUNT_NAME || ref->domain != NULL || ref->dollar)
+        return NULL;
+    dot = strchr(ref->name, '.');
+    if (dot == NULL || dot == ref->name || dot[1] == '\0')
+        return NULL;
+    return xstrndup(ref->name, (size_t)(dot - ref->name));
+}

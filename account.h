@@ -37,6 +37,11 @@ void account_ref_free(struct account_ref *ref);
  * accepts it although userPrincipalName is unset), malloc'd; else NULL. */
 char *account_implicit_upn(const char *upn, const char *domain_dns);
 
+/* For a NAME with a dot that no account has (an FQDN typed as the
+ * account: "EXCH01.example.com"), its first label, the name the account
+ * probably has, malloc'd; else NULL. */
+char *account_fqdn_short(const struct account_ref *ref);
+
 /* Checks a -T domain: "" (the current one), or a DNS name, NetBIOS name
  * or DN within the limits of spn_check_lookup. */
 const char *account_check_domain(const char *domain);

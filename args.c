@@ -87,6 +87,29 @@ static char *parse_int(const char *opt, const char *arg, int min, int max,
 
 static char *set_verb(struct request *r, enum verb v);
 
+/* Every long option, the one list: -h, setspn(1) and both completions
+ * name each of them (tests/options.sh reads this table to check). */
+const struct args_long_option args_long_options[] = {
+    { "--uri", true },           { "--timeout", true },
+    { "--max-time", true },      { "--page-size", true },
+    { "--value-range", true },   { "--batch", true },
+    { "--domain", true },        { "--cacert", true },
+    { "--min-ssf", true },       { "--bind-dn", true },
+    { "--keytab", true },        { "--principal", true },
+    { "--password-file", true }, { "--service-keytab", true },
+    { "--site", true },          { "--write-keytab", true },
+    { "--account-password-file", true }, { "--spn", true },
+    { "--enctypes", true },      { "--kvno", true },
+    { "--keep-kvnos", true },    { "--rotate", false },
+    { "--force", false },
+    { "--help", false },         { "--version", false },
+    { "--verbose", false },      { "--json", false },
+    { "--dry-run", false },      { "--idempotent", false },
+    { "--stop-on-error", false }, { "--starttls", false },
+    { "--simple", false },       { "--verify", false },
+    { NULL, false },
+};
+
 /* Long options: "--name", "--name=value" or "--name value". */
 static char *parse_long(const char *arg, int argc, char *const argv[],
                         int *i, struct options *o)
@@ -94,27 +117,15 @@ static char *parse_long(const char *arg, int argc, char *const argv[],
     const char *eq = strchr(arg, '=');
     size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
     const char *value = eq ? eq + 1 : NULL;
-    static const char *const with_value[] = {
-        "--uri",     "--timeout",   "--page-size",     "--batch",
-        "--domain",  "--cacert",    "--min-ssf",       "--bind-dn",
-        "--keytab",  "--principal", "--password-file", "--max-time",
-        "--value-range", "--service-keytab", "--site", "--write-keytab",
-    };
-    static const char *const flags[] = { "--help", "--version", "--verbose",
-                                         "--json", "--dry-run",
-                                         "--idempotent", "--stop-on-error",
-                                         "--starttls", "--simple",
-                                         "--verify" };
     bool needs = false, known = false;
     int kt = ktopts_kind(arg, len); /* --write-keytab's own options */
 
-    for (size_t k = 0; k < sizeof(with_value) / sizeof(*with_value); k++)
-        if (strlen(with_value[k]) == len
-            && strncmp(arg, with_value[k], len) == 0)
-            needs = known = true;
-    for (size_t k = 0; k < sizeof(flags) / sizeof(*flags); k++)
-        if (strlen(flags[k]) == len && strncmp(arg, flags[k], len) == 0)
+    for (size_t k = 0; args_long_options[k].name != NULL; k++)
+        if (strlen(args_long_options[k].name) == len
+            && strncmp(arg, args_long_options[k].name, len) == 0) {
             known = true;
+            needs = args_long_options[k].value;
+        }
     if (kt > 0) {
         known = true;
         needs = kt == 2;

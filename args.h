@@ -89,4 +89,12 @@ const char *args_verb_switch(enum verb v);
 /* Its name in the JSON document ("add"). */
 const char *args_verb_name(enum verb v);
 
+/* Every long option ("--name") and whether it takes a value; ends with
+ * a NULL name. */
+struct args_long_option {
+    const char *name;
+    bool value;
+};
+extern const struct args_long_option args_long_options[];
+
 #endif

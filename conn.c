@@ -47,6 +47,10 @@ enum status conn_fail_ldap(struct conn *c, enum status_op op, int rc,
     const char *d = wire_clean_diag(diag);
     enum status st = status_classify(rc, d, op);
 
+    c->last_rc = rc;
+    free(c->last_diag);
+    c->last_diag = *d ? xstrdup(d) : NULL;
+
     if (rc == LDAP_SERVER_DOWN || rc == LDAP_TIMEOUT
         || rc == LDAP_CONNECT_ERROR)
         c->lost = true;
@@ -56,6 +60,11 @@ enum status conn_fail_ldap(struct conn *c, enum status_op op, int rc,
                          "longer than %u MiB, the limit of one LDAP message: "
                          "connection dropped", what, CONN_MAX_MESSAGE >> 20);
     }
+    if (rc == LDAP_TIMEOUT && conn_timeout(c) > 0)
+        return conn_fail(c, st, "%s: %s (%d)%s%s: no answer within %d "
+                                "seconds (--timeout; raise it for a slow "
+                                "DC)", what, ldap_err2string(rc), rc,
+                         *d ? ": " : "", d, conn_timeout(c));
     return conn_fail(c, st, "%s: %s (%d)%s%s", what, ldap_err2string(rc), rc,
                      *d ? ": " : "", d);
 }
@@ -97,6 +106,7 @@ void conn_free(struct conn *c)
     free(c->located);
     free(c->tls_desc);
     free(c->error);
+    free(c->last_diag);
     xstrv_free(c->refs, c->nrefs);
     if (c->ahead_free != NULL)
         c->ahead_free(c->ahead);
@@ -109,6 +119,12 @@ void conn_set_ahead(struct conn *c, void *state, void (*free_fn)(void *))
 {
     c->ahead = state;
     c->ahead_free = free_fn;
+}
+
+int conn_last_result(const struct conn *c, const char **diag)
+{
+    *diag = c->last_diag;
+    return c->last_rc;
 }
 
 const char *conn_error(const struct conn *c)

@@ -58,6 +58,10 @@ enum status conn_open(struct conn *conn, const struct conn_opts *opts);
 /* The message of the last failure, or "" if none.  Owned by conn. */
 const char *conn_error(const struct conn *conn);
 
+/* The LDAP result code of the last failure that had one, and its
+ * diagnostic (the server's text, owned by conn; NULL if none). */
+int conn_last_result(const struct conn *conn, const char **diag);
+
 /* Facts about the bound connection, owned by conn. */
 const char *conn_uri(const struct conn *conn);
 const char *conn_base(const struct conn *conn);   /* defaultNamingContext */

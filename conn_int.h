@@ -20,6 +20,8 @@ struct conn {
     char *forest;    /* rootDomainNamingContext */
     char *principal; /* the Kerberos identity we bind as */
     char *error;
+    int last_rc;       /* the LDAP result of the last failure */
+    char *last_diag;   /* and its diagnostic, or NULL */
     char *how;       /* how the DC was chosen, for -v */
     struct locator_result *located; /* the locator's findings, or NULL */
     bool tls;        /* ldaps:// or StartTLS */

@@ -102,6 +102,14 @@ static char *bind_hint(const char *diag, const char *uri)
 
     if (diag == NULL)
         return NULL;
+    /* Samba 4.17's default refuses GSSAPI inside TLS */
+    if (strstr(diag, "Sign or Seal are") != NULL)
+        return xstrdup("the DC refuses GSSAPI inside TLS: on a Samba DC, "
+                       "'ldap server require strong auth = "
+                       "allow_sasl_over_tls' in its smb.conf allows it; a "
+                       "Windows DC takes it with channel binding, as sent; "
+                       "or use plain ldap:// without -Z, which GSSAPI signs "
+                       "and seals");
     if (strstr(diag, "not found in Kerberos database") != NULL) {
         LDAPURLDesc *lud = NULL;
         const char *host = "HOST";

@@ -97,6 +97,13 @@ void text_render(FILE *f, const struct event *ev)
         fprintf(f, "Batch: %zu command%s, %zu done, %zu failed, %zu not run\n",
                 ev->count, ev->count == 1 ? "" : "s", ev->done, ev->failed,
                 ev->nlines);
+        if (ev->failed > 0 && ev->failed_lines != NULL) {
+            fputs("Failed: line", f);
+            fputs(ev->failed == 1 ? "" : "s", f);
+            for (size_t k = 0; k < ev->failed; k++)
+                fprintf(f, "%s %d", k == 0 ? "" : ",", ev->failed_lines[k]);
+            fputc('\n', f);
+        }
         if (ev->nlines > 0) {
             fputs("Not run: lines", f);
             for (size_t k = 0; k < ev->nlines; k++)

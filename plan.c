@@ -228,3 +228,45 @@ long plan_stored_index(const struct entry *e, const char *spn)
     free(raw);
     return found >= 0 ? found : any;
 }
+
+bool plan_first_conflict(const struct plan_holders *h, const char *target,
+                           const char **adding, const char **held,
+                           const char **dn)
+{
+    for (size_t i = 0; i < h->by_exact.n; i++) {
+        const struct entry *e = &h->by_exact.v[i];
+
+        if (strcasecmp(e->dn, target) == 0)
+            continue;
+        for (size_t j = 0; j < h->nexact; j++)
+            if ((*held = plan_stored_value(e, h->exact[j])) != NULL) {
+                *adding = h->exact[j];
+                *dn = e->dn;
+                return true;
+            }
+    }
+    for (size_t i = 0; i < h->by_alias.n; i++) {
+        const struct entry *e = &h->by_alias.v[i];
+
+        if (strcasecmp(e->dn, target) == 0)
+            continue;
+        for (size_t j = 0; j < h->nalias; j++) {
+            const char *host = strchr(h->alias[j], '/');
+
+            if (host == NULL
+                || (*held = plan_stored_value(e, h->alias[j])) == NULL)
+                continue;
+            /* the HOST/x value this alias form came from */
+            for (size_t k = 0; k < h->nexact; k++) {
+                const char *kh = strchr(h->exact[k], '/');
+
+                if (kh != NULL && strcasecmp(kh, host) == 0) {
+                    *adding = h->exact[k];
+                    *dn = e->dn;
+                    return true;
+                }
+            }
+        }
+    }
+    return false;
+}

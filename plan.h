@@ -60,6 +60,14 @@ void plan_holders_settle(struct plan_holders *h,
                          const char *target);
 void plan_holders_free(struct plan_holders *h);
 
+/* After settling: the value being added (*adding, one of exact) that the
+ * first holder other than target (*dn) conflicts with, and what that
+ * holder holds (*held: the value in its own spelling, or its alias form).
+ * False if every holder is the target. */
+bool plan_first_conflict(const struct plan_holders *h, const char *target,
+                         const char **adding, const char **held,
+                         const char **dn);
+
 /* The stored spelling of spn on e: exact first, else any case; NULL if e
  * does not hold it. */
 const char *plan_stored_value(const struct entry *e, const char *spn);

@@ -191,6 +191,8 @@ static void json_render(const struct event *ev)
         break;
     case EV_FAILURE:
         json_object_set_new(o != NULL ? o : rep.doc, "error", jstr(ev->text));
+        if (ev->value != NULL && o != NULL) /* the value refused */
+            json_object_set_new(o, "value", jval(ev->value, strlen(ev->value)));
         break;
     case EV_OUTCOME:
         json_object_set_new(o, "status", jstr(status_name(ev->status)));
@@ -218,6 +220,10 @@ static void json_render(const struct event *ev)
         json_object_set_new(x, "lines", json_integer((json_int_t)ev->count));
         json_object_set_new(x, "done", json_integer((json_int_t)ev->done));
         json_object_set_new(x, "failed", json_integer((json_int_t)ev->failed));
+        json_object_set_new(x, "failed_lines", json_array());
+        for (size_t i = 0; ev->failed_lines != NULL && i < ev->failed; i++)
+            json_array_append_new(json_object_get(x, "failed_lines"),
+                                  json_integer(ev->failed_lines[i]));
         json_object_set_new(x, "not_run", json_array());
         for (size_t i = 0; i < ev->nlines; i++)
             json_array_append_new(json_object_get(x, "not_run"),

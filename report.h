@@ -30,11 +30,13 @@ enum event_kind {
     EV_LDIF,       /* add, dn, value, value_len: the change a dry run
                     * would make */
     EV_NOTE,       /* text: said on stderr, changes nothing (not in JSON) */
-    EV_FAILURE,    /* text: stderr, and the operation's (or run's) error */
+    EV_FAILURE,    /* text: stderr, and the operation's (or run's) error;
+                    * value: the value being added, if one was refused */
     EV_OUTCOME,    /* status: how the operation ended */
     EV_DC,         /* label (URI), dn (its domain); text: the client's
                     * site, value: the DC's site (each NULL if unknown) */
-    EV_BATCH,      /* count (lines), done, failed, lines (not run), nlines */
+    EV_BATCH,      /* count (lines), done, failed, failed_lines (failed
+                    * of them), lines (not run), nlines */
     EV_CHECK,      /* --verify: label (the check's name), result, text (the
                     * finding, directory data in its printed form:
                     * quote.h), values (the commands that fix it) */
@@ -66,6 +68,7 @@ struct event {
     size_t count, entries, done, failed;
     const int *lines;
     size_t nlines;
+    const int *failed_lines;
     enum status status;
     enum check_result result;
 };

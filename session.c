@@ -332,6 +332,14 @@ static enum status connect_gc(struct session *s)
     return ST_OK;
 }
 
+enum status session_gc(struct session *s, struct conn **gc)
+{
+    enum status st = connect_gc(s);
+
+    *gc = s->gc;
+    return st;
+}
+
 enum status session_scopes(struct session *s, const struct request *q)
 {
     const char *base = conn_base(s->conn);
@@ -438,8 +446,20 @@ enum status session_find_account(struct session *s, const struct job *j,
         return st;
     st = dir_find_account(s->conn, &j->ref, j->q.kind, acct);
     if (st == ST_NOT_FOUND) {
+        char *short_name = account_fqdn_short(&j->ref);
+
         report(&(struct event){ .kind = EV_NO_ACCOUNT, .label = j->q.account,
                                 .text = conn_error(s->conn) });
+        if (short_name != NULL) {
+            char *q = quote_display(short_name, strlen(short_name));
+
+            /* a host's DNS name is not its account's name */
+            report_note("an account is named by its sAMAccountName, not "
+                        "its DNS name: try %s (the computer %s$), or the "
+                        "account's DN", q, q);
+            free(q);
+        }
+        free(short_name);
         return st;
     }
     if (st != ST_OK)

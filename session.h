@@ -59,6 +59,10 @@ enum status session_open(struct session *s, const struct options *o,
                          char *password, bool writes);
 void session_close(struct session *s);
 
+/* The forest's Global Catalog, connected if it was not (a failure is
+ * reported). */
+enum status session_gc(struct session *s, struct conn **gc);
+
 /* Whether the run is past --max-time (a batch ends then). */
 bool session_over_time(const struct session *s);
 

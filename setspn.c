@@ -70,6 +70,7 @@ static void usage(FILE *f)
 "  -H, --uri URI    the DC to use (default: URI from ldap.conf)\n"
 "  --timeout SECS   give up on a DC or KDC that does not answer (default 10;\n"
 "                   0: wait forever)\n"
+"  --max-time SECS  end the whole run after SECS seconds (default: none)\n"
 "  --page-size N    entries per page of every search (default 1000)\n"
 "  --value-range N  ask for SPN values N at a time (;range=; default: whole)\n"
 "  -v, --verbose    report the DC, mechanism, security and pages on stderr\n"
@@ -116,6 +117,7 @@ static int run_jobs(struct verbs *v, const struct job *jobs, size_t n,
 {
     size_t done = 0, failed = 0, i, ahead = 0;
     int worst = EXIT_DONE;
+    int *failed_lines = xcalloc(n + 1, sizeof(*failed_lines));
 
     for (i = 0; i < n; i++) {
         enum status st;
@@ -144,6 +146,8 @@ static int run_jobs(struct verbs *v, const struct job *jobs, size_t n,
             worst = rc;
         if (rc == EXIT_DONE)
             done++;
+        else if (batch)
+            failed_lines[failed++] = jobs[i].line;
         else
             failed++;
         /* A lost DC ends the batch; --stop-on-error ends it at any
@@ -187,9 +191,11 @@ static int run_jobs(struct verbs *v, const struct job *jobs, size_t n,
             not_run[k - i] = jobs[k].line;
         report(&(struct event){ .kind = EV_BATCH, .count = n, .done = done,
                                 .failed = failed, .lines = not_run,
-                                .nlines = n - i });
+                                .nlines = n - i,
+                                .failed_lines = failed_lines });
         free(not_run);
     }
+    free(failed_lines);
     return worst;
 }
 

@@ -8,7 +8,9 @@
 #include "ahead.h"
 #include "msg.h"
 #include "quote.h"
+#include "refusal.h"
 #include "report.h"
+#include "rights.h"
 #include "scan.h"
 #include "spn.h"
 #include "acctinfo.h"
@@ -91,9 +93,12 @@ static enum status find_holders(struct ctx *c, char *const *spns, size_t n,
 }
 
 /* Setspn.exe's conflict report: each holder and the values it holds, then
- * the duplicate line. */
+ * the duplicate line; then, on stderr and in JSON, the value that was
+ * being added and why it cannot be. */
 static void show_conflict(const struct plan_holders *h, const char *target)
 {
+    const char *adding = NULL, *held = NULL, *dn = NULL;
+
     for (size_t i = 0; i < h->by_exact.n; i++)
         holder(&h->by_exact.v[i], h->exact, h->nexact);
     for (size_t i = 0; i < h->by_alias.n; i++)
@@ -101,6 +106,31 @@ static void show_conflict(const struct plan_holders *h, const char *target)
             holder(&h->by_alias.v[i], h->alias, h->nalias);
     report_line(EV_CHECKED);
     report_line(EV_DUPLICATE);
+    if (plan_first_conflict(h, target, &adding, &held, &dn)) {
+        char *qa = quote_display(adding, strlen(adding));
+        char *qh = quote_display(held, strlen(held));
+        char *qd = quote_display(dn, strlen(dn));
+        char *qt = quote_display(target, strlen(target));
+        const char *slash = strchr(held, '/');
+        char *msg;
+
+        if (strcasecmp(adding, held) == 0)
+            msg = xasprintf("cannot add %s to %s: %s holds it already",
+                            qa, qt, qd);
+        else
+            msg = xasprintf("cannot add %s to %s: %s holds %s, an alias of "
+                            "%s (sPNMappings: HOST stands for %.*s), and "
+                            "one name may have one holder",
+                            qa, qt, qd, qh, qa,
+                            (int)(slash ? slash - held : 0), held);
+        report(&(struct event){ .kind = EV_FAILURE, .text = msg,
+                                .value = adding });
+        free(msg);
+        free(qa);
+        free(qh);
+        free(qd);
+        free(qt);
+    }
 }
 
 /* ---------------------------------------------------------------- -L */
@@ -122,9 +152,87 @@ static enum status do_list(struct ctx *c)
 /* ----------------------------------------------------------- -S -A -R */
 
 /*
+ * A duplicate the DC saw beyond the scopes searched (Windows' 000021C7: a
+ * holder in another domain of the forest): look for one[0] in the Global
+ * Catalog, as -F would have.  True if holders were found (they are in h,
+ * which keeps pointing at one).
+ */
+static bool forest_holders(struct ctx *c, char *const *one, const char *dn,
+                           struct plan_holders *h)
+{
+    struct conn *gc;
+
+    for (size_t i = 0; i < c->s->nscopes; i++)
+        if (c->s->scopes[i].forest)
+            return false; /* already searched */
+    if (session_gc(c->s, &gc) != ST_OK)
+        return false; /* reported */
+    plan_holders_free(h);
+    plan_holders_init(h, one, 1, NULL, 0);
+    if (search_values(gc, "", h->exact, h->nexact, false, entries_collect,
+                      &h->by_exact) != ST_OK)
+        return false;
+    plan_holders_settle(h, &c->v->pending, dn);
+    return h->others > 0;
+}
+
+/*
+ * A write refused for want of a right (or by the validated write's rule):
+ * what the caller may do on the account, read now, says which case it is
+ * and what an admin can do.  False if it is none of these.
+ */
+static bool explain_refusal(struct ctx *c, const char *spn, const char *dn)
+{
+    struct rights rt;
+    const char *diag;
+    struct refusal r = { .spn = spn, .dn = dn };
+    char *msg;
+
+    r.ldap_rc = conn_last_result(c->s->conn, &diag);
+    r.diag = diag;
+    if (r.ldap_rc != 50 && r.ldap_rc != 19)
+        return false;
+    rights_read(c->s->conn, dn, &rt);
+    r.caller = rt.caller;
+    r.caller_sid = rt.caller_sid;
+    r.caller_is_target = rt.self;
+    r.read = rt.read;
+    r.may_write = rt.may_write;
+    r.sam = rt.sam;
+    r.dns_host = rt.dns_host;
+    r.add_dns = rt.add_dns;
+    r.nadd_dns = rt.nadd_dns;
+    r.add_sam = rt.add_sam;
+    r.nadd_sam = rt.nadd_sam;
+    r.samba = rt.samba;
+    msg = refusal_explain(&r);
+    if (msg != NULL) {
+        /* the case is the failure; the remedy's lines are notes */
+        char *nl = strchr(msg, '\n'), *line;
+
+        if (nl != NULL)
+            *nl = '\0';
+        report(&(struct event){ .kind = EV_FAILURE, .text = msg,
+                                .value = spn });
+        for (line = nl; line != NULL; line = nl) {
+            line++;
+            nl = strchr(line, '\n');
+            if (nl != NULL)
+                *nl = '\0';
+            report_note("%s", line);
+        }
+    }
+    free(msg);
+    rights_free(&rt);
+    return msg != NULL;
+}
+
+/*
  * The DC refused an add.  When it says the value is not unique (or gives a
  * bare constraint violation while a holder exists: a race with another
- * writer), that is a duplicate, reported as the pre-check would.
+ * writer), that is a duplicate, reported as the pre-check would; when it
+ * is about rights, the reads of explain_refusal say which right is
+ * missing.  The DC's own text is said then with -v.
  */
 static enum status add_refused(struct ctx *c, enum status st, const char *spn,
                                const char *dn)
@@ -143,11 +251,34 @@ static enum status add_refused(struct ctx *c, enum status st, const char *spn,
             st = found; /* reported */
             break;
         }
+        if (h.others == 0 && st == ST_DUPLICATE
+            && forest_holders(c, one, dn, &h)) {
+            show_conflict(&h, dn);
+            report_note("found in the Global Catalog: the DC checks the "
+                        "whole forest, as setspn -F -S does before it "
+                        "writes");
+            if (c->o->verbose)
+                report_note("the DC said: %s", why);
+            break;
+        }
         if (h.others > 0 || st == ST_DUPLICATE) {
             show_conflict(&h, dn);
+            if (h.others == 0)
+                report_failure("%s", why);
+            else if (c->o->verbose)
+                report_note("the DC said: %s", why);
             st = ST_DUPLICATE;
+            break;
         }
-        report_failure("%s", why);
+        /* the validated write's rule (Samba: 19) */
+        __attribute__((fallthrough));
+    case ST_ACCESS:
+        if (explain_refusal(c, spn, dn)) {
+            if (c->o->verbose)
+                report_note("the DC said: %s", why);
+        } else {
+            report_failure("%s", why);
+        }
         break;
     case ST_UNCHANGED:
         q = quote_value(spn);

@@ -281,6 +281,11 @@ char *wire_connect_cause(const char *trace, const char *host)
     if (!trace_connected(trace)) {
         int e = trace_errno(trace);
 
+        if (strstr(trace, "getaddrinfo failed") != NULL)
+            return xasprintf("cannot resolve %s: check the name, or "
+                             "/etc/resolv.conf and the DNS server it names",
+                             host);
+
         if (e != 0)
             return xasprintf("could not connect: %s", strerror(e));
         if (strstr(trace, "timed out") != NULL)

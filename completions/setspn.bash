@@ -16,7 +16,8 @@ _setspn_classes='HOST HTTP MSSQLSvc cifs ldap GC DNS SMTPSVC SMTP WSMAN
 TERMSRV RestrictedKrbHost exchangeMDB exchangeAB exchangeRFR nfs FTP IMAP
 POP3 MSOLAPSvc.3 MSServerClusterMgmtAPI MSClusterVirtualServer'
 
-_setspn_longopts='--uri --timeout --page-size --batch --domain --site --cacert
+_setspn_longopts='--uri --timeout --max-time --page-size --value-range
+--batch --domain --site --cacert
 --min-ssf --bind-dn --keytab --service-keytab --principal --password-file
 --verify --help --version --verbose --json --dry-run --idempotent
 --stop-on-error --starttls --simple --write-keytab --account-password-file
@@ -109,8 +110,8 @@ _setspn() {
 		compopt -o nospace 2>/dev/null
 		return
 		;;
-	-T | -t | --timeout | --page-size | --domain | --site | --min-ssf | --bind-dn | --principal | \
-		--keep-kvnos)
+	-T | -t | --timeout | --max-time | --page-size | --value-range | --domain | \
+		--site | --min-ssf | --bind-dn | --principal | --keep-kvnos)
 		# A value no completion can know without asking a DC.
 		return
 		;;
@@ -131,7 +132,8 @@ _setspn() {
 		fi
 		case $w in
 		--) dashdash=true ;;
-		-H | -T | -t | --uri | --timeout | --page-size | --batch | --domain | --site | \
+		-H | -T | -t | --uri | --timeout | --max-time | --page-size | \
+			--value-range | --batch | --domain | --site | \
 			--cacert | --min-ssf | --bind-dn | --keytab | --service-keytab | \
 			--principal | --password-file | --verify | --write-keytab | \
 			--account-password-file | --spn | --enctypes | --kvno | --keep-kvnos)

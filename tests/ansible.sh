@@ -55,6 +55,7 @@ ans_play() {
 	local pb=$1
 	shift
 	ans_out=$(ANSIBLE_LIBRARY="$PWD/contrib/ansible/library" ANSIBLE_NOCOLOR=1 \
+		ANSIBLE_COLLECTIONS_PATH="$ans_dir/collections" \
 		ANSIBLE_LOCALHOST_WARNING=False ANSIBLE_INVENTORY_UNPARSED_WARNING=False \
 		ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3 ANSIBLE_RETRY_FILES_ENABLED=False \
 		ANSIBLE_LOCAL_TEMP="$ans_dir/tmp" ANSIBLE_REMOTE_TEMP="$ans_dir/tmp" \
@@ -242,6 +243,114 @@ $ans_fakeopts
         spns: [HTTP/ans-x.spn.test]'
 	ans_play missing.yml
 	[[ $ans_rc != 0 && $ans_out == *"could not find account"* ]] || ans_show "missing account"
+
+	# ---------------------------------------- the collection setspn.ad
+	t "ansible: the collection builds (ansible-galaxy collection build)"
+	ans_build=$(ANSIBLE_HOME="$ans_dir/home" ansible-galaxy collection build contrib/ansible/collection \
+		--output-path "$ans_dir/build" --force 2>&1)
+	[[ -f $ans_dir/build/setspn-ad-0.1.0.tar.gz ]] || _fail "no artifact" "$ans_build"
+	ans_list=$(tar tzf "$ans_dir/build/setspn-ad-0.1.0.tar.gz" 2>&1)
+	[[ $ans_list == *plugins/modules/setspn.py* && $ans_list != *__pycache__* && $ans_list != *.pyc* ]] ||
+		_fail "the artifact's files" "$ans_list"
+
+	t "ansible: the collection installs (ansible-galaxy collection install)"
+	ans_inst=$(ANSIBLE_HOME="$ans_dir/home" ansible-galaxy collection install \
+		"$ans_dir/build/setspn-ad-0.1.0.tar.gz" -p "$ans_dir/collections" 2>&1)
+	[[ -f $ans_dir/collections/ansible_collections/setspn/ad/plugins/modules/setspn.py ]] ||
+		_fail "not installed" "$ans_inst"
+	cmp -s contrib/ansible/library/setspn.py \
+		"$ans_dir/collections/ansible_collections/setspn/ad/plugins/modules/setspn.py" ||
+		_fail "the installed module is not contrib/ansible/library/setspn.py"
+
+	t "ansible: ansible-doc setspn.ad.setspn documents check and diff mode (attributes)"
+	ans_doc=$(ANSIBLE_NOCOLOR=1 ANSIBLE_HOME="$ans_dir/home" ANSIBLE_COLLECTIONS_PATH="$ans_dir/collections" \
+		ansible-doc setspn.ad.setspn 2>&1)
+	[[ $ans_doc == *"SETSPN.AD.SETSPN"* && $ans_doc == *ATTRIBUTES* && $ans_doc == *check_mode*"support: full"* &&
+		$ans_doc == *diff_mode*"support: full"* && $ans_doc != *ERROR* ]] ||
+		_fail "ansible-doc setspn.ad.setspn" "$ans_doc"
+
+	t "ansible: the installed collection's module, by its FQCN, adds an SPN on the test DC"
+	cat >"$ans_dir/fqcn.yml" <<-'YML'
+		- name: Run by the fully qualified name
+		  hosts: localhost
+		  connection: local
+		  gather_facts: false
+		  tasks:
+		    - name: ANSWEB holds HTTP/ans-fqcn.spn.test
+		      setspn.ad.setspn:
+		        name: ANSWEB
+		        spns: [HTTP/ans-fqcn.spn.test]
+		        setspn_path: "{{ lookup('env', 'SETSPN') }}"
+		        uri: "{{ lookup('env', 'TESTDC_URI') }}"
+		      register: r
+		    - name: It says what it added
+		      ansible.builtin.assert:
+		        that:
+		          - r.added == (["HTTP/ans-fqcn.spn.test"] if first | bool else [])
+	YML
+	ans_play fqcn.yml -e first=true
+	[[ $ans_rc == 0 && $ans_changed == 1 ]] || ans_show "FQCN"
+	[[ " $(ans_spns ANSWEB) " == *" HTTP/ans-fqcn.spn.test "* ]] || _fail "not on ANSWEB: $(ans_spns ANSWEB)"
+	ans_play fqcn.yml -e first=false
+	[[ $ans_rc == 0 && $ans_changed == 0 ]] || ans_show "FQCN again"
+
+	t "ansible: ansible-test sanity passes for the module (the tests that run offline)"
+	if command -v ansible-test >/dev/null; then
+		# ansible-doc, import, pep8, pylint, runtime-metadata, validate-modules
+		# and yamllint install their own requirements with pip from PyPI: they
+		# are run below with ansible-test's own scripts and configuration.
+		ans_coll="$ans_dir/collections/ansible_collections/setspn/ad"
+		ans_san=$(cd "$ans_coll" && PATH=/usr/bin:$PATH ANSIBLE_HOME="$ans_dir/home" timeout 300 \
+			ansible-test sanity --local --python 3.11 --skip-test ansible-doc --skip-test import \
+			--skip-test pep8 --skip-test pylint --skip-test runtime-metadata \
+			--skip-test validate-modules --skip-test yamllint 2>&1)
+		ans_rc=$?
+		((ans_rc == 0)) && [[ $ans_san != *ERROR* ]] || _fail "ansible-test sanity (exit $ans_rc)" "$ans_san"
+	else
+		_fail "ansible-test is not installed"
+	fi
+
+	t "ansible: validate-modules, pep8, pylint, yamllint and runtime-metadata, with ansible-test's scripts"
+	if ((!_skip)); then
+		ans_s=/usr/lib/python3/dist-packages/ansible_test/_util/controller/sanity
+		ans_vm=$(cd "$ans_coll" && ANSIBLE_COLLECTIONS_PATH="$ans_dir/collections" /usr/bin/python3 \
+			"$ans_s/validate-modules/validate.py" --format json --arg-spec \
+			--collection ansible_collections/setspn/ad --collection-version 0.1.0 plugins/modules/setspn.py 2>&1)
+		# the one error the collection's tests/sanity/ignore-2.14.txt ignores
+		ans_codes=$(/usr/bin/python3 -c 'import json, sys
+d = json.load(sys.stdin)
+print(" ".join(sorted(e["code"] for v in d.values() for e in v["errors"] + v["warnings"])))' <<<"$ans_vm" 2>&1)
+		same "validate-modules: errors and warnings" "$ans_codes" "missing-gplv3-license"
+		grep -q 'validate-modules:missing-gplv3-license' "$ans_coll/tests/sanity/ignore-2.14.txt" ||
+			_fail "the ignore file does not name missing-gplv3-license"
+		ans_pep8=$(/usr/bin/python3 -m pycodestyle --max-line-length 160 \
+			--ignore="$(grep -v '^#' "$ans_s/pep8/current-ignore.txt" | paste -sd,)" \
+			"$ans_coll/plugins/modules/setspn.py" 2>&1) || _fail "pep8" "$ans_pep8"
+		ans_pylint=$(cd "$ans_coll" && ANSIBLE_TEST_MODULES_PATH=/usr/lib/python3/dist-packages/ansible/modules \
+			ANSIBLE_TEST_MODULE_UTILS_PATH=/usr/lib/python3/dist-packages/ansible/module_utils \
+			PYTHONPATH="$ans_s/pylint/plugins:$ans_dir/collections" /usr/bin/python3 -m pylint \
+			--rcfile "$ans_s/pylint/config/collection.cfg" --load-plugins deprecated,string_format,unwanted \
+			--output-format parseable plugins/modules/setspn.py 2>&1) || _fail "pylint" "$ans_pylint"
+		ans_yaml=$(cd "$ans_coll" && /usr/bin/python3 "$ans_s/yamllint/yamllinter.py" plugins/modules/setspn.py \
+			meta/runtime.yml 2>&1)
+		[[ $(tr -d ' \n' <<<"$ans_yaml") == '{"messages":[]}' ]] || _fail "yamllint" "$ans_yaml"
+		ans_rt=$(cd "$ans_coll" && ANSIBLE_COLLECTIONS_PATH="$ans_dir/collections" /usr/bin/python3 \
+			"$ans_s/code-smell/runtime-metadata.py" meta/runtime.yml 2>&1)
+		[[ -z $ans_rt ]] || _fail "runtime-metadata" "$ans_rt"
+	fi
+
+	t "ansible: ansible-lint passes the README's example playbook"
+	if ((!_skip)); then
+		mkdir -p "$ans_dir/lint"
+		awk '/^<!-- example-playbook/ {f = 1; next} f && /^```yaml/ {p = 1; next} p && /^```/ {exit} p' \
+			README.md >"$ans_dir/lint/spns.yml"
+		ln -s "$ans_dir/collections" "$ans_dir/lint/collections"
+		ans_lint=$(cd "$ans_dir/lint" && ANSIBLE_HOME="$ans_dir/home" NO_COLOR=1 timeout 300 \
+			ansible-lint --offline spns.yml 2>&1)
+		ans_rc=$?
+		[[ -s $ans_dir/lint/spns.yml ]] || _fail "no example playbook found in README.md"
+		((ans_rc == 0)) && [[ $ans_lint != *"Unable to"* ]] || _fail "ansible-lint (exit $ans_rc)" "$ans_lint"
+	fi
 fi
 rm -rf "$ans_dir"
 

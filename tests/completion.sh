@@ -83,7 +83,7 @@ if [[ -r /usr/share/bash-completion/bash_completion ]]; then
 	bcase "switches after -" 'setspn -' "$switches"
 	bcase "a lower-case switch stays lower case" 'setspn -s' '-s'
 	bcase "long options" 'setspn --s' '--service-keytab --simple --site --spn --starttls --stop-on-error'
-	bcase "every long option" 'setspn --' '--account-password-file --batch --bind-dn --cacert --domain --dry-run --enctypes --force --help --idempotent --json --keep-kvnos --keytab --kvno --min-ssf --page-size --password-file --principal --rotate --service-keytab --simple --site --spn --starttls --stop-on-error --timeout --uri --verbose --verify --version --write-keytab'
+	bcase "every long option" 'setspn --' '--account-password-file --batch --bind-dn --cacert --domain --dry-run --enctypes --force --help --idempotent --json --keep-kvnos --keytab --kvno --max-time --min-ssf --page-size --password-file --principal --rotate --service-keytab --simple --site --spn --starttls --stop-on-error --timeout --uri --value-range --verbose --verify --version --write-keytab'
 	bcase "Setspn.exe's /L spelling" 'setspn /' "$slashes"
 	bcase "/l in lower case" 'setspn /l' '/l'
 	bcase "service classes after -S" 'setspn -S ' "$classes"

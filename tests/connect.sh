@@ -244,8 +244,11 @@ before=$(dump)
 run --principal bob --password-file "$WRAP_DIR/bobpass" -S HTTP/bob.spn.test WEB01
 rc 3
 err_has "$W1"
-err_has "Insufficient access (50)"
+err_has "bob@SPN.TEST has no right to write servicePrincipalName on that account"
 same "nothing written" "$(dump)" "$before"
+run -v --principal bob --password-file "$WRAP_DIR/bobpass" -S HTTP/bob.spn.test WEB01
+rc 3
+err_has "the DC said: adding HTTP/bob.spn.test to $W1: Insufficient access (50)"
 
 t "a non-admin may still read: -L as bob"
 run --principal bob --password-file "$WRAP_DIR/bobpass" -L WEB01
@@ -254,7 +257,11 @@ rc 0
 t "the DC's validated-write rule: exit 1 with its text"
 run --principal 'MACH1$' --password-file "$WRAP_DIR/machpass" -S HTTP/not-mine.example.com MACH1
 rc 1
-err_line
+err_has "MACH1\$@SPN.TEST may write servicePrincipalName there only by \"Validated write to service principal name\""
+err_has "mach1.spn.test (dNSHostName), MACH1 (sAMAccountName); not-mine.example.com is not among them"
+run -v --principal 'MACH1$' --password-file "$WRAP_DIR/machpass" -S HTTP/not-mine.example.com MACH1
+rc 1
+err_has "the DC said: adding HTTP/not-mine.example.com to CN=MACH1,$C: Constraint violation (19): acl: spn validation failed"
 same "nothing written" "$(spns "CN=MACH1,$C" | grep -c not-mine)" 0
 
 t "a computer may register an SPN of its own name"

@@ -20,14 +20,17 @@ dc_pkgs=(samba samba-dsdb-modules samba-vfs-modules samba-ad-provision krb5-user
 
 # tests/completion.sh: the bash-completion helpers and zsh to run _setspn.
 completion_pkgs=(bash-completion zsh)
-# tests/ansible.sh: ansible-core (Debian's, with its python3).
-ansible_pkgs=(ansible-core python3)
+# tests/ansible.sh: ansible-core (Debian's, with its python3); ansible-lint;
+# what ansible-test's sanity scripts for the module import (validate-modules:
+# voluptuous; pep8, pylint, yamllint).
+ansible_pkgs=(ansible-core python3 ansible-lint python3-voluptuous pycodestyle
+	pylint yamllint)
 # make deb, make check-package (tests/package.sh): the build dependencies
 # of debian/control, the packaging tools, and man-db for man -w.
 package_pkgs=(dpkg-dev debhelper lintian fakeroot man-db)
 
-# make check-valgrind, make lint, make fuzz.
-tool_pkgs=(valgrind cppcheck clang-tidy clang libclang-rt-14-dev)
+# make check-valgrind, make lint (mandoc: the man page's lint), make fuzz.
+tool_pkgs=(valgrind cppcheck clang-tidy clang libclang-rt-14-dev mandoc)
 
 case "${1:-}" in
 build) want=("${build_pkgs[@]}") ;;

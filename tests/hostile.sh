@@ -80,12 +80,13 @@ out_has 'CN=nl\x0aCN=Forged'
 
 t "hostile: a server message cannot forge a line on stderr"
 hs_fake "$(hs_web01 '["HTTP/a"]' '' '"overrides": [{"op": "modify", "result": 50, "diagnostic": "no\nsetspn: Updated object \u001b[31m"}]')"
-hs_run -S HTTP/new.spn.test WEB01
+# the DC's text is said with -v (after the refusal's own lines)
+hs_run -v -S HTTP/new.spn.test WEB01
 rc 3
-n=$(printf '%s\n' "$err" | wc -l)
-same "stderr lines" "$n" 1
+n=$(grep -c '^setspn: Updated object' <<<"$err")
+same "forged lines" "$n" 0
 hs_clean "$err" || _fail "a control byte reached stderr"
-err_has 'no\x0asetspn: Updated object \x1b[31m'
+err_has 'the DC said: adding HTTP/new.spn.test to CN=WEB01,CN=Computers,DC=spn,DC=test: Insufficient access (50): no\x0asetspn: Updated object \x1b[31m'
 
 t "hostile: a value with a NUL keeps its length (text and JSON)"
 hs_fake "$(hs_web01 '[{"b64": "'"$(printf 'HTTP/nul\0tail' | base64 -w0)"'"}]')"

@@ -72,7 +72,8 @@ dpkg -L setspn 2>/dev/null | LC_ALL=C sort >"$pk_dir/files"
 for f in /usr/bin/setspn /usr/share/man/man1/setspn.1.gz \
 	/usr/share/bash-completion/completions/setspn \
 	/usr/share/zsh/vendor-completions/_setspn /usr/share/doc/setspn/README.md.gz \
-	/usr/share/doc/setspn/copyright /usr/share/doc/setspn/changelog.Debian.gz; do
+	/usr/share/doc/setspn/copyright /usr/share/doc/setspn/changelog.Debian.gz \
+	/usr/share/ansible/plugins/modules/setspn.py; do
 	grep -qxF "$f" "$pk_dir/files" || _fail "dpkg -L setspn lacks $f (a dpkg path-exclude?)"
 	[[ -e $f ]] || _fail "$f is not on disk"
 done
@@ -89,6 +90,13 @@ ok "man renders the page" sh -c 'MANPAGER=cat MANWIDTH=80 man setspn 2>/dev/null
 t "package: bash-completion loads the installed completion"
 same "complete -p setspn" "$(bash --norc -c '. /usr/share/bash-completion/bash_completion; __load_completion setspn; complete -p setspn' 2>&1)" \
 	"complete -F _setspn setspn"
+
+t "package: Ansible finds the installed module with no configuration"
+if command -v ansible-doc >/dev/null; then
+	: >"$pk_dir/ansible.cfg"
+	pk_doc=$(cd / && ANSIBLE_CONFIG="$pk_dir/ansible.cfg" ANSIBLE_HOME="$pk_dir/ansible" ANSIBLE_NOCOLOR=1 ansible-doc setspn 2>&1)
+	[[ $pk_doc == *"> SETSPN"*"/usr/share/ansible/plugins/modules/setspn.py"* ]] || _fail "ansible-doc setspn" "$pk_doc"
+fi
 
 t "package: zsh's compinit finds the installed completion"
 same "\$_comps[setspn]" "$(zsh -fc 'autoload -Uz compinit; compinit -u -D; print -r -- ${_comps[setspn]}' 2>&1)" _setspn

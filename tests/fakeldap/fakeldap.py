@@ -459,7 +459,7 @@ class Conn:
             self.sock = srv.tls[1].wrap_socket(self.sock, server_side=True)
         elif op == 'extended' and rec['name'] == '1.3.6.1.4.1.4203.1.11.3':
             rec['result'] = 0; srv.log(rec)
-            self.send(result(msgid, 0x78, 0, extra=bstr(b'', 0x8b)), True)
+            self.send(result(msgid, 0x78, 0, extra=bstr(srv.sc.get('whoami', '').encode(), 0x8b)), True)
         else:
             rec['result'] = 53; srv.log(rec)
             self.send(result(msgid, RESP[op], 53, b'00002035: the fake server does not do this'), True)

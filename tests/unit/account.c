@@ -200,6 +200,39 @@ static void implicit_upn(void **state)
     assert_null(account_implicit_upn("svc@spn.test", NULL));
 }
 
+/* An FQDN typed as the account: its first label is the hint. */
+static void account_fqdn_hint(void **state)
+{
+    static const struct {
+        const char *in, *want;
+    } cases[] = {
+        { "EXCH01.spn.test", "EXCH01" },
+        { "web01.example.com", "web01" },
+        { "EXCH01", NULL },
+        { "EXCH01$", NULL },
+        { "SPN\\EXCH01.x", NULL },
+        { "svc@spn.test", NULL },
+        { "CN=EXCH01,DC=spn,DC=test", NULL },
+        { ".x", NULL },
+        { "x.", NULL },
+    };
+
+    (void)state;
+    for (size_t i = 0; i < NCASES(cases); i++) {
+        struct account_ref ref;
+        char *got;
+
+        assert_null(account_parse(cases[i].in, &ref));
+        got = account_fqdn_short(&ref);
+        if (cases[i].want == NULL)
+            assert_null(got);
+        else
+            unit_same(cases[i].in, got, cases[i].want);
+        free(got);
+        account_ref_free(&ref);
+    }
+}
+
 int unit_account(void)
 {
     static const struct CMUnitTest tests[] = {
@@ -207,6 +240,7 @@ int unit_account(void)
         cmocka_unit_test(account_metachars),
         cmocka_unit_test(account_errors),
         cmocka_unit_test(implicit_upn),
+        cmocka_unit_test(account_fqdn_hint),
     };
 
     return cmocka_run_group_tests_name("account", tests, NULL, NULL);

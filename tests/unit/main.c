@@ -150,7 +150,7 @@ int main(void)
         unit_scan,    unit_batch,     unit_discover, unit_netlogon, unit_report,
         unit_entry,   unit_plan,      unit_wire,    unit_creds,
         unit_fold,    unit_fixcmd,    unit_args_conn, unit_bounded,
-        unit_keytab,  unit_ktopts,
+        unit_keytab,  unit_ktopts, unit_refusal,
     };
     const char *filter = getenv("UNIT_FILTER");
     int failed = 0;

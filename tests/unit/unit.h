@@ -99,6 +99,7 @@ int unit_ktopts(void);
 int unit_output(void);
 int unit_plan(void);
 int unit_quote(void);
+int unit_refusal(void);
 int unit_report(void);
 int unit_scan(void);
 int unit_spn(void);

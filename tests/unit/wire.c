@@ -392,6 +392,10 @@ static void wire_connect_causes(void **state)
         { TCP_OK "TLS: can't connect: (unknown error code).\n",
           "TLS with dc1 failed: the TLS handshake failed: check that its "
           "certificate names it and that --cacert or TLS_CACERT holds its CA" },
+        { "ldap_connect_to_host: TCP dc1:389\nldap_connect_to_host: "
+          "getaddrinfo failed: Name or service not known\n",
+          "cannot resolve dc1: check the name, or /etc/resolv.conf and the "
+          "DNS server it names" },
         /* nothing to tell */
         { "ldap_create\n", NULL },
         { "", NULL },

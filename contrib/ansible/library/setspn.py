@@ -32,7 +32,7 @@ description:
     (a ticket in C(krb5ccname) or the default cache, a C(keytab), or a
     C(principal) with a password).
 version_added: "0.1.0"
-author: setspn contributors
+author: setspn contributors (!UNKNOWN)
 options:
   name:
     description:
@@ -125,8 +125,21 @@ options:
   ldapconf:
     description: The OpenLDAP client configuration (C(LDAPCONF)).
     type: path
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+    details: Check mode runs only C(setspn --dry-run), which writes nothing.
+  diff_mode:
+    support: full
+    details: The account's SPN list before and after.
+  platform:
+    platforms: posix
 notes:
-  - Supports check mode (through C(--dry-run)) and diff mode.
+  - In the collection C(setspn.ad) this module is C(setspn.ad.setspn); the
+    Debian package of C(setspn) installs it as C(setspn) in
+    C(/usr/share/ansible/plugins/modules/).
 requirements:
   - setspn (with libsasl2-modules-gssapi-mit) on the managed host
 """
