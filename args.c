@@ -163,6 +163,9 @@ static char *parse_long(const char *arg, int argc, char *const argv[],
         return set_verb(&o->req, VERB_VERIFY);
     else if (kt == 1)
         return ktopts_set(&o->kt, arg, len, NULL);
+    /* every option below takes a value (the table says so) */
+    else if (value == NULL)
+        return xasprintf("%.*s needs a value", (int)len, arg);
     else if (IS("--min-ssf"))
         return parse_int("--min-ssf", value, 0, 256, &o->min_ssf);
     else if (IS("--timeout"))

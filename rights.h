@@ -28,7 +28,7 @@ struct rights {
 };
 
 /* Reads what it can of the above for the account at dn. */
-void rights_read(struct conn *conn, const char *dn, struct rights *out);
+void rights_read(struct conn *c, const char *dn, struct rights *r);
 void rights_free(struct rights *r);
 
 #endif

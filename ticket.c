@@ -582,7 +582,7 @@ void ticket_keytab_check(const struct ticket *t, const char *spn,
         free(kv);
         goto done;
     }
-    if (used != NULL && (kr = decrypt(t, kt)) == 0) {
+    if (used != NULL && decrypt(t, kt) == 0) {
         char *n = shell_word(used->name);
 
         if (used->exact && used->kvno == t->kvno) {
