@@ -463,12 +463,11 @@ void v_check_keytab(struct vctx *v)
 void v_try_keytab(struct vctx *v)
 {
     const struct dir_account_info *a = v->checked;
-    char *alt = a != NULL && a->sam != NULL ? xstrdup(a->sam) : NULL;
 
     if (v->req->service_keytab == NULL)
         return;
-    ticket_keytab_check(v->tkt, v->req->spn, v->req->service_keytab, alt,
+    ticket_keytab_check(v->tkt, v->req->spn, v->req->service_keytab,
+                        a != NULL ? a->sam : NULL,
                         a != NULL && a->has_kvno ? a->kvno : -1, &v->kt);
     v->kt_done = true;
-    free(alt);
 }
