@@ -53,7 +53,7 @@ CORE_OBJS := spn.o account.o filter.o quote.o status.o args.o output.o \
              scan.o batch.o report.o discover.o msg.o xalloc.o entry.o \
              plan.o wire.o fold.o fixcmd.o bounded.o stop.o netlogon.o cldap.o \
              keytab.o ktopts.o refusal.o
-OBJS      := setspn.o verbs.o verify.o verify_checks.o resolve.o acctinfo.o ticket.o session.o ldap_ops.o rights.o search.o ahead.o page.o \
+OBJS      := setspn.o verbs.o verb_scan.o verify.o verify_checks.o resolve.o acctinfo.o ticket.o session.o ldap_ops.o rights.o search.o ahead.o page.o \
              writekt.o keygen.o \
              conn.o connect.o creds.o locator.o ping.o $(CORE_OBJS)
 HEADERS   := $(wildcard *.h)

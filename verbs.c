@@ -1,4 +1,5 @@
 #include "verbs.h"
+#include "verbs_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,16 +19,8 @@
 #include "writekt.h"
 #include "xalloc.h"
 
-/* What the verbs share: the session, the command, the dry run's memory. */
-struct ctx {
-    struct verbs *v;
-    struct session *s;
-    const struct job *job;
-    const struct request *q;
-    const struct options *o;
-};
 
-static void checking(const struct scope *sc)
+void verbs_checking(const struct scope *sc)
 {
     report(&(struct event){ .kind = EV_CHECKING, .label = sc->label,
                             .forest = sc->forest });
@@ -76,7 +69,7 @@ static enum status find_holders(struct ctx *c, char *const *spns, size_t n,
         enum status st;
 
         if (announce)
-            checking(sc);
+            verbs_checking(sc);
         st = search_values(sc->conn, sc->base, h->exact, h->nexact, false,
                         entries_collect, &h->by_exact);
         if (st == ST_OK)
@@ -561,7 +554,7 @@ done:
 /* ---------------------------------------------------------------- -Q */
 
 /* A search of -Q or -X that failed, or that a signal stopped. */
-static enum status read_failed(const struct scope *sc, enum status st)
+enum status verbs_read_failed(const struct scope *sc, enum status st)
 {
     if (st != ST_INTERRUPTED)
         return session_fail(sc->conn, st);
@@ -599,10 +592,10 @@ static enum status do_query(struct ctx *c)
         const struct scope *sc = &c->s->scopes[i];
         enum status st;
 
-        checking(sc);
+        verbs_checking(sc);
         st = search_values(sc->conn, sc->base, spn, 1, true, print_match, &q);
         if (st != ST_OK)
-            return read_failed(sc, st);
+            return verbs_read_failed(sc, st);
         if (c->o->verbose)
             warn("query in %s read %u page(s)", sc->label,
                  conn_pages(sc->conn));
@@ -610,118 +603,6 @@ static enum status do_query(struct ctx *c)
     report_line(EV_CHECKED);
     report(&(struct event){ .kind = EV_QUERY_DONE, .count = q.found });
     return q.found ? ST_OK : ST_NOT_FOUND;
-}
-
-/* ---------------------------------------------------------------- -X */
-
-/* Values asked about in one equality search when -X resolves its
- * candidates: one OR filter of them. */
-#define SCAN_BATCH 64
-
-struct scan_ctx {
-    struct ctx *c;
-    struct scan *scan;
-    bool progress;
-    struct scan_meter meter;
-};
-
-static enum status scan_entry(const char *dn, char *const *spns,
-                              const size_t *lens, size_t n, void *ctx)
-{
-    struct scan_ctx *s = ctx;
-
-    if (session_stop_signal() != 0)
-        return ST_INTERRUPTED;
-    scan_add(s->scan, dn, spns, lens, n);
-    if (s->progress)
-        scan_meter_tick(&s->meter, s->scan, scan_clock());
-    return ST_OK;
-}
-
-/* What a resolving search hands each entry to, with the signal check. */
-struct found_ctx {
-    entry_fn found;
-    void *ctx;
-};
-
-static enum status found_entry(const char *dn, char *const *spns,
-                               const size_t *lens, size_t n, void *ctx)
-{
-    struct found_ctx *f = ctx;
-
-    if (session_stop_signal() != 0)
-        return ST_INTERRUPTED;
-    return f->found(dn, spns, lens, n, f->ctx);
-}
-
-/* Who holds any of values, as each scope's DC matches them (a directory
- * may fold other letters than fold.h does): the scan kept fingerprints
- * only, so every candidate is settled here. */
-static enum status scan_search(char *const *values, const size_t *lens,
-                               size_t n, entry_fn found, void *found_ctx,
-                               void *ctx)
-{
-    struct scan_ctx *s = ctx;
-    struct found_ctx f = { found, found_ctx };
-
-    for (size_t i = 0; i < s->c->s->nscopes; i++) {
-        const struct scope *sc = &s->c->s->scopes[i];
-        enum status st = search_values_len(sc->conn, sc->base, values, lens, n,
-                                        found_entry, &f);
-
-        if (st != ST_OK)
-            return read_failed(sc, st);
-    }
-    return ST_OK;
-}
-
-static void print_group(const struct scan_group *g, void *ctx)
-{
-    (void)ctx;
-    report(&(struct event){ .kind = EV_GROUP, .label = g->spn,
-                            .values = (char *const *)g->dns,
-                            .nvalues = g->ndns });
-}
-
-static enum status do_scan(struct ctx *c)
-{
-    struct scan_ctx s = { c, scan_new(), c->v->progress, { 0 } };
-    static char star[] = "*";
-    char *all[] = { star };
-    size_t groups;
-    enum status st = ST_OK;
-
-    if (s.progress)
-        scan_meter_start(&s.meter, stderr, scan_clock());
-    for (size_t i = 0; i < c->s->nscopes && st == ST_OK; i++) {
-        const struct scope *sc = &c->s->scopes[i];
-
-        checking(sc);
-        st = search_values(sc->conn, sc->base, all, 1, true, scan_entry, &s);
-        if (s.progress)
-            scan_meter_end(&s.meter, s.scan, scan_clock());
-        if (st != ST_OK)
-            st = read_failed(sc, st);
-        else if (c->o->verbose)
-            warn("scan of %s read %u page(s); %zu entries so far", sc->label,
-                 conn_pages(sc->conn), scan_entries(s.scan));
-    }
-    if (st == ST_OK)
-        st = scan_resolve(s.scan, SCAN_BATCH, scan_search, &s);
-    if (st != ST_OK) {
-        scan_free(s.scan);
-        return st;
-    }
-    if (c->o->verbose)
-        warn("scan: %zu values; %zu seen again, settled by the DC in %zu "
-             "search(es)", scan_values(s.scan), scan_candidates(s.scan),
-             scan_searches(s.scan));
-    report_line(EV_CHECKED);
-    groups = scan_groups(s.scan, print_group, NULL);
-    report(&(struct event){ .kind = EV_SCAN_DONE, .count = groups,
-                            .entries = scan_entries(s.scan) });
-    scan_free(s.scan);
-    return groups ? ST_DUPLICATE : ST_OK;
 }
 
 /* ------------------------------------------------------------ --verify */
@@ -766,7 +647,7 @@ enum status verbs_run(struct verbs *v, const struct job *j)
             st = do_reset(&c);
             break;
         case VERB_SCAN:
-            st = do_scan(&c);
+            st = verbs_scan(&c);
             break;
         case VERB_VERIFY:
             st = do_verify(&c);
