@@ -18,19 +18,13 @@ import os
 import socket
 import ssl
 import struct
+import sys
 import threading
 import time
 
-
-def ber_len(n):
-    if n < 0x80:
-        return bytes([n])
-    b = n.to_bytes((n.bit_length() + 7) // 8, "big")
-    return bytes([0x80 | len(b)]) + b
-
-
-def tlv(tag, body):
-    return bytes([tag]) + ber_len(len(body)) + body
+# BER lengths and TLVs: the scripted CLDAP server's, one copy.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "fakeldap"))
+from cldap import ber_len, tlv  # noqa: E402  pylint: disable=wrong-import-position
 
 
 def read_msg(f):
